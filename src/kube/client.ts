@@ -1,0 +1,174 @@
+// One HTTP client per kubeconfig context.
+//
+// Auth comes from client-node's KubeConfig (token, client certificate, exec plugin, OIDC,
+// basic): it yields the headers and a TLS dispatcher. The dispatcher is built once and reused
+// so connections are kept alive; headers are asked for per request, and client-node's exec
+// and OIDC authenticators cache their tokens until they expire, so a plugin runs once.
+// Requests parse raw JSON: the generated typed clients' deserialisation is too slow at scale.
+import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { fetch, type Dispatcher, type Response } from 'undici';
+
+export type ErrorKind = 'network' | 'dns' | 'tls' | 'timeout' | 'unauthorized' | 'forbidden' | 'notfound' | 'gone' | 'conflict' | 'http' | 'protocol' | 'auth-plugin';
+
+/** A failed request, with a message fit for the operator's screen (never a credential). */
+export class KubeError extends Error {
+  override name = 'KubeError';
+  constructor(
+    message: string,
+    readonly kind: ErrorKind,
+    readonly status?: number,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+  /** Abort if the response headers have not come within this time. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class KubeClient {
+  private dispatcher: Dispatcher | undefined;
+  private dispatcherReady = false;
+  readonly server: string;
+
+  constructor(
+    readonly kc: KubeConfig,
+    readonly contextName: string,
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new KubeError(`context ${contextName} has no cluster`, 'protocol');
+    this.server = cluster.server.replace(/\/+$/, '');
+  }
+
+  private async authHeaders(url: string): Promise<Record<string, string>> {
+    const ctx = new RequestContext(url, HttpMethod.GET);
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+    } catch (e) {
+      // Exec plugins and OIDC refreshes fail here. Their output may hold a credential, so
+      // only the first line of the error message is kept, and scrubbed.
+      throw new KubeError(`authentication for context ${this.contextName} failed: ${scrubSecrets(firstLine(e))}`, 'auth-plugin');
+    }
+    if (!this.dispatcherReady) {
+      this.dispatcher = ctx.getDispatcher() as Dispatcher | undefined;
+      this.dispatcherReady = true;
+    }
+    return ctx.getHeaders();
+  }
+
+  /**
+   * Send a request; resolves with the response whatever its status (the caller reads it).
+   * `timeoutMs` bounds the wait for the response headers only, so a watch can stream for long.
+   */
+  async raw(path: string, opts: RequestOptions = {}): Promise<Response> {
+    const url = this.server + path;
+    const headers = await this.authHeaders(url);
+    headers['Accept'] = opts.accept ?? 'application/json';
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+    }
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+    try {
+      return await fetch(url, { method: opts.method ?? 'GET', headers, body, dispatcher: this.dispatcher, signal });
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      throw networkError(e, this.server, timeout.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A request whose answer is JSON; non-2xx statuses become KubeErrors with the server's message. */
+  async json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    // The whole exchange, body included, is bounded by the timeout.
+    const whole = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, whole]) : whole;
+    let text: string;
+    let res: Response;
+    try {
+      res = await this.raw(path, { ...opts, signal });
+      text = await res.text();
+    } catch (e) {
+      if (opts.signal?.aborted || e instanceof KubeError) throw e;
+      throw networkError(e, this.server, whole.aborted);
+    }
+    if (!res.ok) throw statusError(res.status, text, path);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new KubeError(`the server at ${this.server} answered ${path} with something that is not JSON (${describeBody(text)})`, 'protocol', res.status);
+    }
+  }
+}
+
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0].slice(0, 300);
+}
+
+/** Remove anything that looks like a bearer token, JWT or key from a message. */
+export function scrubSecrets(s: string): string {
+  return s
+    .replace(/(bearer\s+)\S+/gi, '$1[redacted]')
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted]')
+    .replace(/("?(token|access_token|id_token|password|client-key-data|key)"?\s*[:=]\s*)"?[^\s",}]+"?/gi, '$1[redacted]')
+    .replace(/-----BEGIN [^-]+-----[\s\S]*?(-----END [^-]+-----|$)/g, '[redacted key]');
+}
+
+function describeBody(text: string): string {
+  const t = text.trimStart();
+  if (t.startsWith('<')) return 'an HTML page: is the server address right?';
+  if (t.length === 0) return 'an empty body';
+  return `${text.length} bytes, not valid JSON`;
+}
+
+function networkError(e: unknown, server: string, timedOut: boolean): KubeError {
+  const err = e as { name?: string; code?: string; cause?: { code?: string; message?: string } };
+  if (timedOut || err?.name === 'TimeoutError') return new KubeError(`${server} did not answer in time`, 'timeout');
+  const code = err?.cause?.code ?? err?.code ?? '';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KubeError(`cannot resolve the host of ${server} (DNS)`, 'dns');
+  if (code === 'ECONNREFUSED') return new KubeError(`${server} refused the connection`, 'network');
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new KubeError(`the connection to ${server} was reset`, 'network');
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return new KubeError(`connecting to ${server} timed out`, 'timeout');
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /certificate|TLS|SSL/i.test(err?.cause?.message ?? '')) {
+    return new KubeError(`TLS handshake with ${server} failed: ${scrubSecrets(err?.cause?.message ?? code)}`, 'tls');
+  }
+  return new KubeError(`cannot reach ${server}: ${scrubSecrets(err?.cause?.message ?? firstLine(e))}`, 'network');
+}
+
+/** Turn a non-2xx answer into a KubeError, using the Status object the API server sends. */
+export function statusError(status: number, text: string, path: string): KubeError {
+  let message = '';
+  let reason: string | undefined;
+  try {
+    const s = JSON.parse(text) as { kind?: string; message?: string; reason?: string };
+    if (s && typeof s === 'object') {
+      message = s.message ?? '';
+      reason = s.reason;
+    }
+  } catch {
+    message = describeBody(text);
+  }
+  const kind: ErrorKind =
+    status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'notfound' : status === 410 ? 'gone' : status === 409 ? 'conflict' : 'http';
+  const what =
+    status === 401
+      ? 'the server rejected the credentials (401 Unauthorized)'
+      : status === 403
+        ? `forbidden (403): ${message || path}`
+        : `${status} ${reason ?? ''} ${message || path}`.replace(/\s+/g, ' ').trim();
+  return new KubeError(scrubSecrets(what), kind, status, reason);
+}

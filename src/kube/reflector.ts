@@ -1,0 +1,239 @@
+// List-then-watch for one resource kind, feeding a ClusterStore.
+//
+// client-node's ListWatch lists without pages, stops for good on any error but 410 and asks
+// for no bookmarks, so kfleet has its own loop:
+// - list in pages (limit/continue), each page into the store at once (first frame early),
+//   progress from remainingItemCount; a relist keeps old objects until it completes, then
+//   drops the ones the server no longer has;
+// - watch from the list's resourceVersion with bookmarks; a stream that ends (server timeout,
+//   dropped connection, or silence longer than `silenceTimeoutMs`) resumes from the last
+//   resourceVersion seen;
+// - 410 Gone (status or ERROR event) relists; 403 marks the kind forbidden and retries slowly;
+//   other errors back off exponentially with full jitter.
+import type { KubeClient } from './client.js';
+import { KubeError, statusError } from './client.js';
+import { leanObject } from './lean.js';
+import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
+import type { ClusterStore } from '../store/clusterStore.js';
+
+export interface ReflectorOptions {
+  pageSize?: number;
+  /** Only this namespace (namespaced kinds); all namespaces when unset. */
+  namespace?: string;
+  /** Asked of the server per watch; jittered so watches do not all end at once. */
+  watchTimeoutSeconds?: number;
+  /** A watch that sends nothing (not even a bookmark) for this long is presumed dead. */
+  silenceTimeoutMs?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  forbiddenRetryMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const DEFAULTS: Required<Omit<ReflectorOptions, 'namespace'>> = {
+  pageSize: 500,
+  watchTimeoutSeconds: 300,
+  silenceTimeoutMs: 90_000,
+  backoffInitialMs: 500,
+  backoffMaxMs: 30_000,
+  forbiddenRetryMs: 60_000,
+  requestTimeoutMs: 30_000,
+};
+
+class GoneError extends Error {}
+
+interface ListPage {
+  metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  items?: Record<string, unknown>[];
+}
+
+export class Reflector {
+  private readonly opts: Required<Omit<ReflectorOptions, 'namespace'>> & { namespace?: string };
+  private stopped = false;
+  private abort = new AbortController();
+  private resourceVersion: string | undefined;
+  private failures = 0;
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly store: ClusterStore,
+    readonly kind: ResourceKind,
+    opts: ReflectorOptions = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+    await this.running;
+  }
+
+  /** Skip a pending backoff and try again now (e.g. the operator asked to retry). */
+  retryNow(): void {
+    this.wake?.();
+  }
+
+  private get path(): string {
+    return collectionPath(this.kind, RESOURCES[this.kind].namespaced ? this.opts.namespace : undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (this.resourceVersion === undefined) await this.list();
+        await this.watch();
+      } catch (e) {
+        if (this.stopped) break;
+        if (e instanceof GoneError) {
+          // Our resourceVersion is too old for the server's watch cache: list again.
+          this.resourceVersion = undefined;
+          this.store.setState(this.kind, { phase: 'relisting', stale: true });
+          continue;
+        }
+        const err = e instanceof KubeError ? e : new KubeError(String((e as Error)?.message ?? e), 'network');
+        if (err.kind === 'forbidden') {
+          this.store.setState(this.kind, { phase: 'forbidden', stale: true, error: err.message, retryAt: Date.now() + this.opts.forbiddenRetryMs });
+          await this.sleep(this.opts.forbiddenRetryMs);
+          continue;
+        }
+        this.failures++;
+        const cap = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** Math.min(this.failures - 1, 16));
+        const delay = cap / 2 + Math.random() * (cap / 2); // "equal jitter": never hammer, never stall
+        this.store.setState(this.kind, { phase: 'backoff', stale: true, error: err.message, retryAt: Date.now() + delay });
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(t);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async list(): Promise<void> {
+    const relist = this.store.state(this.kind).phase !== 'idle';
+    const seen = new Set<string>();
+    const objectKind = RESOURCES[this.kind].objectKind;
+    let cont: string | undefined;
+    let listRv: string | undefined;
+    this.store.setState(this.kind, { phase: relist ? 'relisting' : 'listing', loaded: 0, estimatedTotal: undefined, error: undefined, retryAt: undefined });
+    do {
+      const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
+      if (cont) q.set('continue', cont);
+      let page: ListPage;
+      try {
+        page = await this.client.json<ListPage>(`${this.path}?${q}`, { signal: this.abort.signal, timeoutMs: this.opts.requestTimeoutMs });
+      } catch (e) {
+        // An expired continue token: start the list over.
+        if (e instanceof KubeError && e.kind === 'gone' && cont) {
+          cont = undefined;
+          seen.clear();
+          continue;
+        }
+        throw e;
+      }
+      if (!Array.isArray(page.items)) throw new KubeError(`the server's ${this.kind} list has no items`, 'protocol');
+      for (const raw of page.items) {
+        const obj = leanObject(this.kind, { kind: objectKind, ...raw });
+        this.store.upsert(this.kind, obj);
+        seen.add(objectKey(obj));
+      }
+      listRv = page.metadata?.resourceVersion;
+      cont = page.metadata?.continue || undefined;
+      const remaining = page.metadata?.remainingItemCount;
+      this.store.setState(this.kind, { loaded: seen.size, estimatedTotal: remaining !== undefined ? seen.size + remaining : undefined });
+    } while (cont && !this.stopped);
+    if (this.stopped) return;
+    this.store.retainOnly(this.kind, seen);
+    this.resourceVersion = listRv;
+    this.failures = 0;
+    this.store.setState(this.kind, { phase: 'synced', loaded: seen.size, estimatedTotal: seen.size, stale: false, lastSyncAt: Date.now(), error: undefined, retryAt: undefined });
+  }
+
+  private async watch(): Promise<void> {
+    const jitter = Math.floor(this.opts.watchTimeoutSeconds * (0.8 + Math.random() * 0.4));
+    const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', timeoutSeconds: String(jitter) });
+    if (this.resourceVersion) q.set('resourceVersion', this.resourceVersion);
+    const local = new AbortController();
+    const signal = AbortSignal.any([this.abort.signal, local.signal]);
+    const res = await this.client.raw(`${this.path}?${q}`, { signal, timeoutMs: this.opts.requestTimeoutMs });
+    if (res.status === 410) {
+      await res.body?.cancel();
+      throw new GoneError();
+    }
+    if (!res.ok || !res.body) throw statusError(res.status, await res.text(), this.path);
+
+    this.failures = 0;
+    this.store.setState(this.kind, { phase: 'synced', stale: false, error: undefined, retryAt: undefined, lastSyncAt: Date.now() });
+    let silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body) {
+        clearTimeout(silence);
+        silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
+        buf += decoder.decode(chunk as Uint8Array, { stream: true });
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (line) this.applyEvent(line);
+        }
+      }
+    } catch (e) {
+      // A silent or dropped stream ends the watch; the loop resumes from the last version.
+      if (this.stopped || e instanceof GoneError || e instanceof KubeError) throw e;
+    } finally {
+      clearTimeout(silence);
+    }
+    if (!this.stopped) this.store.setState(this.kind, { stale: true });
+  }
+
+  private applyEvent(line: string): void {
+    let ev: { type: string; object: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      ev = JSON.parse(line);
+    } catch {
+      throw new KubeError(`a ${this.kind} watch sent a line that is not JSON`, 'protocol');
+    }
+    const obj = ev.object ?? {};
+    switch (ev.type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        const lean = leanObject(this.kind, { kind: RESOURCES[this.kind].objectKind, ...obj });
+        this.store.upsert(this.kind, lean);
+        break;
+      }
+      case 'DELETED':
+        this.store.remove(this.kind, objectKey(obj as { metadata: { name: string; namespace?: string } }));
+        break;
+      case 'BOOKMARK':
+        break;
+      case 'ERROR': {
+        if (obj.code === 410) throw new GoneError();
+        throw statusError(obj.code ?? 500, JSON.stringify(obj), this.path);
+      }
+      default:
+        throw new KubeError(`a ${this.kind} watch sent an unknown event type ${String(ev.type).slice(0, 40)}`, 'protocol');
+    }
+    const rv = obj.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    this.store.setState(this.kind, { lastSyncAt: Date.now() });
+  }
+}
