@@ -1,0 +1,661 @@
+// Pods grouped by a label hierarchy (issue 4): namespace > application > component > pod >
+// container by default, with roll-ups on every group, updated in place on each watch event.
+//
+// Complexity: addOrUpdatePod / removePod walk the pod's path only (O(depth)); children are
+// sorted lazily, and only when an expanded group is flattened, so an event never re-sorts the
+// 150,000 pods. `visibleRows()` is cached until the next change.
+
+import type { Container, ContainerStatus, Pod, PodMetrics } from '../kube/types.js';
+import { objectKey } from '../kube/types.js';
+import { isTerminatedPhase, podLimits, podRequests } from './allocation.js';
+import { parseQuantityOr } from './quantity.js';
+import { podDisplayStatus, podProblem, type PodProblem } from './podStatus.js';
+
+// ---- hierarchy -----------------------------------------------------------------------------
+
+/** One grouping level: the namespace, the node, or label keys tried in order. */
+export type Level = { kind: 'namespace' } | { kind: 'node' } | { kind: 'label'; keys: string[] };
+
+/** The default: namespace > application > component (pods and containers are always below). */
+export const DEFAULT_HIERARCHY_SPEC =
+  'namespace,app.kubernetes.io/name|app|application,app.kubernetes.io/component|component|tier';
+
+/**
+ * Parse "namespace,app.kubernetes.io/name|app,component": comma-separated levels, each
+ * `namespace`, `node`, or label keys separated by `|` (first present wins). Pods and
+ * containers are always the last two levels and are not written. Throws on an empty level.
+ */
+export function parseHierarchy(spec: string): Level[] {
+  const trimmed = spec.trim();
+  if (trimmed === '') return [];
+  return trimmed.split(',').map((part) => {
+    const keys = part.split('|').map((k) => k.trim());
+    if (keys.some((k) => k === '')) throw new Error(`invalid grouping ${JSON.stringify(spec)}: empty key in ${JSON.stringify(part)}`);
+    if (keys.length === 1 && keys[0] === 'namespace') return { kind: 'namespace' } as const;
+    if (keys.length === 1 && keys[0] === 'node') return { kind: 'node' } as const;
+    if (keys.some((k) => k === 'pod' || k === 'container')) {
+      throw new Error(`invalid grouping ${JSON.stringify(spec)}: pods and containers are always the last levels`);
+    }
+    return { kind: 'label', keys } as const;
+  });
+}
+
+/** The spec string of a hierarchy (inverse of parseHierarchy). */
+export function formatHierarchy(levels: readonly Level[]): string {
+  return levels.map((l) => (l.kind === 'label' ? l.keys.join('|') : l.kind)).join(',');
+}
+
+export const DEFAULT_HIERARCHY: readonly Level[] = parseHierarchy(DEFAULT_HIERARCHY_SPEC);
+
+/** Display name of a level: "namespace", "node", or its first label key. */
+export function levelName(level: Level): string {
+  return level.kind === 'label' ? level.keys[0] : level.kind;
+}
+
+/** The group a pod falls in at a level, or undefined when it lacks every key. */
+export function levelValue(pod: Pod, level: Level): string | undefined {
+  switch (level.kind) {
+    case 'namespace':
+      return pod.metadata.namespace || undefined;
+    case 'node':
+      return pod.spec?.nodeName || undefined;
+    case 'label': {
+      const labels = pod.metadata.labels;
+      if (!labels) return undefined;
+      for (const k of level.keys) {
+        const v = labels[k];
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    }
+  }
+}
+
+/** Label of the group of pods lacking a level: "(no app.kubernetes.io/name)". */
+export function missingGroupLabel(level: Level): string {
+  return `(no ${levelName(level)})`;
+}
+
+// ---- per pod -------------------------------------------------------------------------------
+
+export interface Usage {
+  cpu: bigint;
+  memory: bigint;
+}
+
+export interface PodUsage extends Usage {
+  containers: Map<string, Usage>;
+}
+
+/** Everything the tree needs from one pod, computed once per event. */
+export interface PodSummary {
+  key: string;
+  namespace: string;
+  name: string;
+  node: string;
+  phase: string;
+  /** kubectl STATUS. */
+  status: string;
+  problem: PodProblem;
+  ready: boolean;
+  readyContainers: number;
+  totalContainers: number;
+  restarts: number;
+  /** Requests/limits count only for pods that hold node resources (not Succeeded/Failed). */
+  cpuRequests: bigint;
+  cpuLimits: bigint;
+  memoryRequests: bigint;
+  memoryLimits: bigint;
+  usage?: PodUsage;
+  /** Group value per level ("(no key)" label for missing ones) and which were missing. */
+  path: string[];
+  missing: boolean[];
+  pod: Pod;
+}
+
+export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsage): PodSummary {
+  const st = podDisplayStatus(pod);
+  // Pending pods (scheduled or not) will need their requests; finished ones hold nothing.
+  const holds = !isTerminatedPhase(st.phase);
+  const req = holds ? podRequests(pod) : new Map();
+  const lim = holds ? podLimits(pod) : new Map();
+  const path: string[] = [];
+  const missing: boolean[] = [];
+  for (const l of levels) {
+    const v = levelValue(pod, l);
+    path.push(v ?? missingGroupLabel(l));
+    missing.push(v === undefined);
+  }
+  return {
+    key: objectKey(pod),
+    namespace: pod.metadata.namespace ?? '',
+    name: pod.metadata.name,
+    node: pod.spec?.nodeName ?? '',
+    phase: st.phase,
+    status: st.reason,
+    problem: podProblem(st.reason),
+    ready: st.ready,
+    readyContainers: st.readyContainers,
+    totalContainers: st.totalContainers,
+    restarts: st.restarts,
+    cpuRequests: req.get('cpu')?.nano ?? 0n,
+    cpuLimits: lim.get('cpu')?.nano ?? 0n,
+    memoryRequests: req.get('memory')?.nano ?? 0n,
+    memoryLimits: lim.get('memory')?.nano ?? 0n,
+    usage,
+    path,
+    missing,
+    pod,
+  };
+}
+
+/** PodMetrics → usage (sum over containers, nano units). */
+export function podUsageFromMetrics(m: PodMetrics): PodUsage {
+  const containers = new Map<string, Usage>();
+  let cpu = 0n, memory = 0n;
+  for (const c of m.containers ?? []) {
+    const u = { cpu: parseQuantityOr(c.usage?.cpu), memory: parseQuantityOr(c.usage?.memory) };
+    containers.set(c.name, u);
+    cpu += u.cpu;
+    memory += u.memory;
+  }
+  return { cpu, memory, containers };
+}
+
+// ---- roll-ups ------------------------------------------------------------------------------
+
+export interface Rollup {
+  pods: number;
+  /** Pods whose Ready condition is True. */
+  readyPods: number;
+  /** Pods not ready and not Succeeded (a finished Job pod is not a problem). */
+  notReady: number;
+  readyContainers: number;
+  totalContainers: number;
+  /** Pods by status.phase. */
+  phases: Record<string, number>;
+  crashLoop: number;
+  imagePull: number;
+  pending: number;
+  restarts: number;
+  cpuRequests: bigint;
+  cpuLimits: bigint;
+  memoryRequests: bigint;
+  memoryLimits: bigint;
+  /** Usage sums over the pods that have metrics (podsWithUsage of them). */
+  cpuUsage: bigint;
+  memoryUsage: bigint;
+  podsWithUsage: number;
+}
+
+export function emptyRollup(): Rollup {
+  return {
+    pods: 0, readyPods: 0, notReady: 0, readyContainers: 0, totalContainers: 0, phases: {},
+    crashLoop: 0, imagePull: 0, pending: 0, restarts: 0,
+    cpuRequests: 0n, cpuLimits: 0n, memoryRequests: 0n, memoryLimits: 0n,
+    cpuUsage: 0n, memoryUsage: 0n, podsWithUsage: 0,
+  };
+}
+
+function isNotReady(p: PodSummary): boolean {
+  return !p.ready && p.phase !== 'Succeeded';
+}
+
+/** Add (sign 1) or remove (sign -1) one pod's figures. */
+export function applyToRollup(r: Rollup, p: PodSummary, sign: 1 | -1): void {
+  const b = BigInt(sign);
+  r.pods += sign;
+  if (p.ready) r.readyPods += sign;
+  if (isNotReady(p)) r.notReady += sign;
+  r.readyContainers += sign * p.readyContainers;
+  r.totalContainers += sign * p.totalContainers;
+  const ph = (r.phases[p.phase] ?? 0) + sign;
+  if (ph === 0) delete r.phases[p.phase];
+  else r.phases[p.phase] = ph;
+  if (p.problem === 'CrashLoopBackOff') r.crashLoop += sign;
+  if (p.problem === 'ImagePullBackOff') r.imagePull += sign;
+  if (p.phase === 'Pending') r.pending += sign;
+  r.restarts += sign * p.restarts;
+  r.cpuRequests += b * p.cpuRequests;
+  r.cpuLimits += b * p.cpuLimits;
+  r.memoryRequests += b * p.memoryRequests;
+  r.memoryLimits += b * p.memoryLimits;
+  if (p.usage) {
+    r.cpuUsage += b * p.usage.cpu;
+    r.memoryUsage += b * p.usage.memory;
+    r.podsWithUsage += sign;
+  }
+}
+
+// ---- tree ----------------------------------------------------------------------------------
+
+export type SortMode = 'name' | 'worst';
+
+export interface GroupNode {
+  /** Path id: values joined by U+001F. Stable while the group exists (and after it returns). */
+  id: string;
+  /** 0 for top-level groups. */
+  depth: number;
+  value: string;
+  /** The "(no key)" group. */
+  missing: boolean;
+  parent?: GroupNode;
+  children: Map<string, GroupNode>;
+  /** Pods, on groups of the last level only. */
+  pods: Map<string, PodSummary>;
+  rollup: Rollup;
+  /** Lazily sorted children / pods (null = needs sorting). */
+  sortedChildren: GroupNode[] | null;
+  sortedPods: PodSummary[] | null;
+}
+
+export interface ContainerInfo {
+  name: string;
+  init: boolean;
+  sidecar: boolean;
+  ready: boolean;
+  restarts: number;
+  state: string;
+  cpuRequests: bigint;
+  cpuLimits: bigint;
+  memoryRequests: bigint;
+  memoryLimits: bigint;
+  usage?: Usage;
+}
+
+export type TreeRow =
+  | { type: 'group'; id: string; depth: number; expanded: boolean; group: GroupNode; levelName: string }
+  | { type: 'pod'; id: string; depth: number; expanded: boolean; pod: PodSummary }
+  | { type: 'container'; id: string; depth: number; pod: PodSummary; container: ContainerInfo };
+
+const SEP = '\u001f';
+const POD_SEP = '\u001e';
+const CONTAINER_SEP = '\u001d';
+
+function newGroup(id: string, depth: number, value: string, missing: boolean, parent?: GroupNode): GroupNode {
+  return { id, depth, value, missing, parent, children: new Map(), pods: new Map(), rollup: emptyRollup(), sortedChildren: null, sortedPods: null };
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpGroups(mode: SortMode) {
+  return (a: GroupNode, b: GroupNode): number => {
+    if (mode === 'worst') {
+      const d = b.rollup.crashLoop - a.rollup.crashLoop || b.rollup.notReady - a.rollup.notReady || b.rollup.restarts - a.rollup.restarts;
+      if (d) return d;
+    }
+    // "(no key)" groups after the named ones.
+    if (a.missing !== b.missing) return a.missing ? 1 : -1;
+    return cmpStr(a.value, b.value);
+  };
+}
+
+function cmpPods(mode: SortMode) {
+  return (a: PodSummary, b: PodSummary): number => {
+    if (mode === 'worst') {
+      const d =
+        Number(b.problem === 'CrashLoopBackOff') - Number(a.problem === 'CrashLoopBackOff') ||
+        Number(isNotReady(b)) - Number(isNotReady(a)) ||
+        b.restarts - a.restarts;
+      if (d) return d;
+    }
+    return cmpStr(a.name, b.name) || cmpStr(a.namespace, b.namespace);
+  };
+}
+
+export interface ConventionsRow {
+  namespace: string;
+  pods: number;
+  /** One entry per label level of the hierarchy. */
+  levels: { level: string; missing: number; share: number }[];
+}
+
+export interface LabelTreeOptions {
+  sort?: SortMode;
+  /** Groups (and pods) with depth < expandDepth start expanded. Default 1. */
+  expandDepth?: number;
+}
+
+/**
+ * The grouped-pods tree. Feed it watch events (addOrUpdatePod / removePod) and metrics
+ * (setPodUsage); read `visibleRows()`. Equal to a tree built from scratch on the same pods
+ * (see `snapshot()`).
+ */
+export class LabelTree {
+  readonly root: GroupNode;
+  private podIndex = new Map<string, PodSummary>();
+  private usage = new Map<string, PodUsage>();
+  private sortMode: SortMode;
+  private depthLimit: number;
+  private overrides = new Map<string, boolean>();
+  private flat: TreeRow[] | null = null;
+  private flatIndex: Map<string, number> | null = null;
+  private conv = new Map<string, { pods: number; missing: number[] }>();
+  private labelLevelIdx: number[];
+  version = 0;
+
+  constructor(readonly levels: readonly Level[] = DEFAULT_HIERARCHY, pods: Iterable<Pod> = [], opts: LabelTreeOptions = {}) {
+    this.root = newGroup('', -1, '', false);
+    this.sortMode = opts.sort ?? 'name';
+    this.depthLimit = opts.expandDepth ?? 1;
+    this.labelLevelIdx = levels.flatMap((l, i) => (l.kind === 'label' ? [i] : []));
+    for (const p of pods) this.addOrUpdatePod(p);
+  }
+
+  get size(): number {
+    return this.podIndex.size;
+  }
+
+  get sort(): SortMode {
+    return this.sortMode;
+  }
+
+  pod(key: string): PodSummary | undefined {
+    return this.podIndex.get(key);
+  }
+
+  private changed(): void {
+    this.flat = null;
+    this.flatIndex = null;
+    this.version++;
+  }
+
+  /** Watch ADDED / MODIFIED: O(depth). */
+  addOrUpdatePod(pod: Pod): void {
+    const key = objectKey(pod);
+    const old = this.podIndex.get(key);
+    const next = summarizePod(pod, this.levels, this.usage.get(key));
+    if (old && old.path.join(SEP) === next.path.join(SEP)) this.replaceInPlace(old, next);
+    else {
+      if (old) this.detach(old);
+      this.attach(next);
+    }
+    this.changed();
+  }
+
+  /** Watch DELETED. */
+  removePod(key: string): void {
+    const old = this.podIndex.get(key);
+    if (!old) return;
+    this.detach(old);
+    this.podIndex.delete(key);
+    this.changed();
+  }
+
+  /** Metrics for one pod (undefined = none). */
+  setPodUsage(key: string, usage: PodUsage | undefined): void {
+    if (usage) this.usage.set(key, usage);
+    else this.usage.delete(key);
+    this.refreshUsage(key);
+  }
+
+  private refreshUsage(key: string): void {
+    const p = this.podIndex.get(key);
+    if (!p) return;
+    const u = this.usage.get(key);
+    if (u?.cpu === p.usage?.cpu && u?.memory === p.usage?.memory && u?.containers === p.usage?.containers) return;
+    this.replaceInPlace(p, { ...p, usage: u });
+    this.changed();
+  }
+
+  /** Replace all pod metrics (a poll result; undefined = metrics not served). */
+  applyPodMetrics(list: Iterable<PodMetrics> | undefined): void {
+    const next = new Map<string, PodUsage>();
+    for (const m of list ?? []) next.set(`${m.metadata.namespace}/${m.metadata.name}`, podUsageFromMetrics(m));
+    const keys = new Set([...this.usage.keys(), ...next.keys()]);
+    this.usage = next;
+    for (const k of keys) this.refreshUsage(k);
+  }
+
+  private attach(p: PodSummary): void {
+    this.podIndex.set(p.key, p);
+    let g = this.root;
+    applyToRollup(g.rollup, p, 1);
+    for (let i = 0; i < p.path.length; i++) {
+      const v = p.path[i];
+      let c = g.children.get(v);
+      if (!c) {
+        c = newGroup(i === 0 ? v : g.id + SEP + v, i, v, p.missing[i], g);
+        g.children.set(v, c);
+        g.sortedChildren = null;
+      } else if (this.sortMode === 'worst') {
+        g.sortedChildren = null;
+      }
+      applyToRollup(c.rollup, p, 1);
+      g = c;
+    }
+    g.pods.set(p.key, p);
+    g.sortedPods = null;
+    this.convApply(p, 1);
+  }
+
+  private chainOf(p: PodSummary): GroupNode[] {
+    const chain: GroupNode[] = [this.root];
+    for (const v of p.path) chain.push(chain[chain.length - 1].children.get(v)!);
+    return chain;
+  }
+
+  /** A modify that keeps the pod in the same groups: no structural change, and in name order
+   *  the leaf's sorted list stays valid (the new summary takes the old one's slot). */
+  private replaceInPlace(old: PodSummary, next: PodSummary): void {
+    const chain = this.chainOf(old);
+    for (let i = 0; i < chain.length; i++) {
+      applyToRollup(chain[i].rollup, old, -1);
+      applyToRollup(chain[i].rollup, next, 1);
+      if (i > 0 && this.sortMode === 'worst') chain[i - 1].sortedChildren = null;
+    }
+    const leaf = chain[chain.length - 1];
+    leaf.pods.set(next.key, next);
+    if (leaf.sortedPods) {
+      const i = this.sortMode === 'name' ? leaf.sortedPods.indexOf(old) : -1;
+      if (i >= 0) leaf.sortedPods[i] = next;
+      else leaf.sortedPods = null;
+    }
+    this.podIndex.set(next.key, next);
+    this.convApply(old, -1);
+    this.convApply(next, 1);
+  }
+
+  /** Remove a pod's figures along its path; prune empty groups. */
+  private detach(p: PodSummary): void {
+    const chain = this.chainOf(p);
+    for (const g of chain) applyToRollup(g.rollup, p, -1);
+    const leaf = chain[chain.length - 1];
+    leaf.pods.delete(p.key);
+    leaf.sortedPods = null;
+    for (let i = chain.length - 1; i >= 1; i--) {
+      const g = chain[i];
+      const parent = chain[i - 1];
+      if (g.rollup.pods === 0) {
+        parent.children.delete(g.value);
+        parent.sortedChildren = null;
+      } else if (this.sortMode === 'worst') {
+        parent.sortedChildren = null;
+      }
+    }
+    this.convApply(p, -1);
+  }
+
+  private convApply(p: PodSummary, sign: 1 | -1): void {
+    let c = this.conv.get(p.namespace);
+    if (!c) this.conv.set(p.namespace, (c = { pods: 0, missing: this.labelLevelIdx.map(() => 0) }));
+    c.pods += sign;
+    this.labelLevelIdx.forEach((li, j) => {
+      if (p.missing[li]) c!.missing[j] += sign;
+    });
+    if (c.pods === 0) this.conv.delete(p.namespace);
+  }
+
+  // ---- ordering --------------------------------------------------------------------------
+
+  setSort(mode: SortMode): void {
+    if (mode === this.sortMode) return;
+    this.sortMode = mode;
+    const walk = (g: GroupNode) => {
+      g.sortedChildren = null;
+      g.sortedPods = null;
+      for (const c of g.children.values()) walk(c);
+    };
+    walk(this.root);
+    this.changed();
+  }
+
+  /** Children of a group in display order (sorted on first use after a change). */
+  childrenOf(g: GroupNode): GroupNode[] {
+    if (!g.sortedChildren) g.sortedChildren = [...g.children.values()].sort(cmpGroups(this.sortMode));
+    return g.sortedChildren;
+  }
+
+  podsOf(g: GroupNode): PodSummary[] {
+    if (!g.sortedPods) g.sortedPods = [...g.pods.values()].sort(cmpPods(this.sortMode));
+    return g.sortedPods;
+  }
+
+  // ---- expand / collapse -----------------------------------------------------------------
+
+  isExpanded(id: string, depth: number): boolean {
+    return this.overrides.get(id) ?? depth < this.depthLimit;
+  }
+
+  setExpanded(id: string, depth: number, expanded: boolean): void {
+    if (expanded === depth < this.depthLimit) this.overrides.delete(id);
+    else this.overrides.set(id, expanded);
+    this.changed();
+  }
+
+  toggle(row: TreeRow): void {
+    if (row.type === 'container') return;
+    this.setExpanded(row.id, row.depth, !row.expanded);
+  }
+
+  /** Expand every group (pods stay collapsed). */
+  expandAll(): void {
+    this.expandToDepth(this.levels.length);
+  }
+
+  collapseAll(): void {
+    this.expandToDepth(0);
+  }
+
+  /** Expand groups with depth < d, collapse the rest (d = levels + 1 also opens pods). */
+  expandToDepth(d: number): void {
+    this.depthLimit = d;
+    this.overrides.clear();
+    this.changed();
+  }
+
+  // ---- rows ------------------------------------------------------------------------------
+
+  /** The rows a view shows: groups, and children of expanded groups only. Cached until a change. */
+  visibleRows(): TreeRow[] {
+    if (this.flat) return this.flat;
+    const out: TreeRow[] = [];
+    const podDepth = this.levels.length;
+    const walk = (g: GroupNode) => {
+      if (g.depth + 1 < podDepth) {
+        for (const c of this.childrenOf(g)) {
+          const expanded = this.isExpanded(c.id, c.depth);
+          out.push({ type: 'group', id: c.id, depth: c.depth, expanded, group: c, levelName: levelName(this.levels[c.depth]) });
+          if (expanded) walk(c);
+        }
+        return;
+      }
+      for (const p of this.podsOf(g)) {
+        const id = g.id + POD_SEP + p.key;
+        const expanded = this.isExpanded(id, podDepth);
+        out.push({ type: 'pod', id, depth: podDepth, expanded, pod: p });
+        if (expanded) {
+          for (const c of containersOf(p)) {
+            out.push({ type: 'container', id: id + CONTAINER_SEP + c.name, depth: podDepth + 1, pod: p, container: c });
+          }
+        }
+      }
+    };
+    walk(this.root);
+    this.flat = out;
+    return out;
+  }
+
+  /**
+   * Index of a row id in visibleRows(); when that row is gone, the nearest surviving ancestor
+   * (so the cursor stays put as pods come and go); -1 when none is visible.
+   */
+  indexOfId(id: string): number {
+    const rows = this.visibleRows();
+    if (!this.flatIndex) this.flatIndex = new Map(rows.map((r, i) => [r.id, i]));
+    let cur = id;
+    for (;;) {
+      const i = this.flatIndex.get(cur);
+      if (i !== undefined) return i;
+      const cut = Math.max(cur.lastIndexOf(SEP), cur.lastIndexOf(POD_SEP), cur.lastIndexOf(CONTAINER_SEP));
+      if (cut < 0) return -1;
+      cur = cur.slice(0, cut);
+    }
+  }
+
+  /** The group at a path of values, if present. */
+  group(path: readonly string[]): GroupNode | undefined {
+    let g: GroupNode | undefined = this.root;
+    for (const v of path) g = g?.children.get(v);
+    return g;
+  }
+
+  // ---- reports ---------------------------------------------------------------------------
+
+  /** Per namespace, the share of pods missing each label level's label. */
+  conventions(): ConventionsRow[] {
+    return [...this.conv.entries()]
+      .sort(([a], [b]) => cmpStr(a, b))
+      .map(([namespace, c]) => ({
+        namespace,
+        pods: c.pods,
+        levels: this.labelLevelIdx.map((li, j) => ({ level: levelName(this.levels[li]), missing: c.missing[j], share: c.missing[j] / c.pods })),
+      }));
+  }
+
+  /** Deterministic plain copy of the whole tree (for tests: incremental == rebuild). */
+  snapshot(): unknown {
+    const snapRollup = (r: Rollup) => ({ ...r, phases: Object.fromEntries(Object.entries(r.phases).sort()), cpuRequests: `${r.cpuRequests}`, cpuLimits: `${r.cpuLimits}`, memoryRequests: `${r.memoryRequests}`, memoryLimits: `${r.memoryLimits}`, cpuUsage: `${r.cpuUsage}`, memoryUsage: `${r.memoryUsage}` });
+    const walk = (g: GroupNode): unknown => ({
+      id: g.id,
+      missing: g.missing,
+      rollup: snapRollup(g.rollup),
+      children: [...g.children.values()].sort((a, b) => cmpStr(a.id, b.id)).map(walk),
+      pods: [...g.pods.keys()].sort(),
+    });
+    return { tree: walk(this.root), conventions: this.conventions() };
+  }
+}
+
+/** Container rows of a pod: init containers first (as the API lists them), then app containers. */
+export function containersOf(p: PodSummary): ContainerInfo[] {
+  const pod = p.pod;
+  const statuses = new Map<string, ContainerStatus>();
+  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) statuses.set(s.name, s);
+  const mk = (c: Container, init: boolean): ContainerInfo => {
+    const s = statuses.get(c.name);
+    const state = s?.state?.waiting?.reason ?? s?.state?.terminated?.reason ?? (s?.state?.running ? 'Running' : s?.state?.terminated ? 'Terminated' : 'Waiting');
+    const r = c.resources ?? {};
+    return {
+      name: c.name,
+      init,
+      sidecar: init && c.restartPolicy === 'Always',
+      ready: !!s?.ready,
+      restarts: s?.restartCount ?? 0,
+      state,
+      cpuRequests: parseQuantityOr(r.requests?.cpu),
+      cpuLimits: parseQuantityOr(r.limits?.cpu),
+      memoryRequests: parseQuantityOr(r.requests?.memory),
+      memoryLimits: parseQuantityOr(r.limits?.memory),
+      usage: p.usage?.containers.get(c.name),
+    };
+  };
+  return [...(pod.spec?.initContainers ?? []).map((c) => mk(c, true)), ...(pod.spec?.containers ?? []).map((c) => mk(c, false))];
+}
+
+/** Conventions report computed from scratch (reference for LabelTree.conventions()). */
+export function labelConventions(pods: Iterable<Pod>, levels: readonly Level[] = DEFAULT_HIERARCHY): ConventionsRow[] {
+  return new LabelTree(levels, pods).conventions();
+}
