@@ -341,7 +341,7 @@ export function planDeploymentUndo(d: Deployment, replicaSets: Iterable<ReplicaS
     return {
       ...resolved,
       kind: 'error',
-      message: `you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/${d.metadata.name}' and try again`,
+      message: `you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again`,
     };
   }
   // kubectl prints the revision as asked (0 when undoing to the previous one).

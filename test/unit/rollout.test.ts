@@ -152,7 +152,7 @@ describe('planDeploymentUndo', () => {
     const plan = planDeploymentUndo(deployment('nginx:1.26', { paused: true }), history3());
     assert.deepEqual(
       { kind: plan.kind, message: plan.message },
-      { kind: 'error', message: "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/web' and try again" },
+      { kind: 'error', message: "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again" },
     );
     // kubectl looks the revision up first: a missing revision wins over paused.
     assert.equal(planDeploymentUndo(deployment('nginx:1.26', { paused: true }), history3(), 9).message, 'unable to find specified revision 9 in history');
