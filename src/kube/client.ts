@@ -93,6 +93,16 @@ export class KubeClient {
 
   /** A request whose answer is JSON; non-2xx statuses become KubeErrors with the server's message. */
   async json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    const text = await this.text(path, opts);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new KubeError(`the server at ${this.server} answered ${path} with something that is not JSON (${describeBody(text)})`, 'protocol');
+    }
+  }
+
+  /** The body of a 2xx answer, unparsed (the caller may peek before parsing); else a KubeError. */
+  async text(path: string, opts: RequestOptions = {}): Promise<string> {
     // The whole exchange, body included, is bounded by the timeout.
     const whole = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = opts.signal ? AbortSignal.any([opts.signal, whole]) : whole;
@@ -106,11 +116,7 @@ export class KubeClient {
       throw networkError(e, this.server, whole.aborted);
     }
     if (!res.ok) throw statusError(res.status, text, path);
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new KubeError(`the server at ${this.server} answered ${path} with something that is not JSON (${describeBody(text)})`, 'protocol', res.status);
-    }
+    return text;
   }
 }
 

@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   metricsIntervalMs?: number;
   probeIntervalMs?: number;
   notifyIntervalMs?: number;
+  /** The longest the other kinds wait for the pods list before starting (default 5 s). */
+  restDelayMs?: number;
 }
 
 export class ClusterConnection {
@@ -36,8 +38,26 @@ export class ClusterConnection {
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const r of this.reflectors) r.start();
-    this.metrics.start();
+    // Pods first: on a big cluster every list competes for the same CPU and connection, and
+    // the pods list is the one the operator waits for. Nodes and namespaces are small. The
+    // rest (and the metrics poll, 150,000 pod metrics at once) start when the pods list is
+    // done, or after a few seconds at the latest.
+    const early = (r: Reflector) => r.kind === 'pods' || r.kind === 'nodes' || r.kind === 'namespaces';
+    for (const r of this.reflectors) if (early(r)) r.start();
+    let rest = false;
+    const startRest = () => {
+      if (rest || !this.started) return;
+      rest = true;
+      off();
+      clearTimeout(timer);
+      for (const r of this.reflectors) if (!early(r)) r.start();
+      this.metrics.start();
+    };
+    const podsListed = () => !this.reflectors.some((r) => r.kind === 'pods') || !['idle', 'listing'].includes(this.store.state('pods').phase);
+    const off = this.store.subscribe(() => podsListed() && startRest());
+    const timer = setTimeout(startRest, this.opts.restDelayMs ?? 5_000);
+    timer.unref?.();
+    if (podsListed()) startRest();
     void this.probe();
   }
 

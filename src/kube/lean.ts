@@ -9,13 +9,49 @@ type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
+// Sharing repeated values. JSON.parse gives every pod its own copy of every string and
+// sub-object, yet the replicas of a workload carry the same labels, owner, containers,
+// conditions and container statuses, and pods repeat a few namespaces, nodes, phases and
+// timestamps. Lean pods point at one shared copy instead (150,000 pods: ~1 GB of heap -> a
+// few hundred MB). Store objects are never mutated, so sharing is safe. The tables are
+// bounded: when one fills up it starts over (values already shared stay shared).
+const SHARED_MAX = 50_000;
+const strings = new Map<string, string>();
+const shared = new Map<string, unknown>();
+
+/** One copy of a repeated string. */
+function str<T extends string | undefined>(s: T): T {
+  if (typeof s !== 'string') return s;
+  const v = strings.get(s);
+  if (v !== undefined) return v as T;
+  if (strings.size >= SHARED_MAX) strings.clear();
+  strings.set(s, s);
+  return s;
+}
+
+/** One copy of a repeated small JSON-like value (labels, containers, conditions...). */
+function share<T>(kind: string, v: T): T {
+  if (v === undefined || v === null) return v;
+  const key = kind + JSON.stringify(v);
+  const old = shared.get(key);
+  if (old !== undefined) return old as T;
+  if (shared.size >= SHARED_MAX) shared.clear();
+  shared.set(key, v);
+  return v;
+}
+
+/** How many strings and values are shared now (tests, benchmarks). */
+export function sharedSizes(): { strings: number; values: number } {
+  return { strings: strings.size, values: shared.size };
+}
+
 function leanMeta(m: Raw, keepAnnotations: boolean): ObjectMeta {
   const out: ObjectMeta = { name: m.name, uid: m.uid, resourceVersion: m.resourceVersion };
-  if (m.namespace) out.namespace = m.namespace;
-  if (m.creationTimestamp) out.creationTimestamp = m.creationTimestamp;
-  if (m.deletionTimestamp) out.deletionTimestamp = m.deletionTimestamp;
+  if (m.namespace) out.namespace = str(m.namespace);
+  if (m.creationTimestamp) out.creationTimestamp = str(m.creationTimestamp);
+  if (m.deletionTimestamp) out.deletionTimestamp = str(m.deletionTimestamp);
   if (m.generation !== undefined) out.generation = m.generation;
-  if (m.labels) out.labels = m.labels;
+  if (m.labels) out.labels = share('l', m.labels);
   if (keepAnnotations && m.annotations) {
     const a: Record<string, string> = {};
     let any = false;
@@ -27,7 +63,7 @@ function leanMeta(m: Raw, keepAnnotations: boolean): ObjectMeta {
     if (any) out.annotations = a;
   }
   if (m.ownerReferences) {
-    out.ownerReferences = (m.ownerReferences as Raw[]).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, uid: o.uid, controller: o.controller }));
+    out.ownerReferences = share('o', (m.ownerReferences as Raw[]).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, uid: o.uid, controller: o.controller })));
   }
   return out;
 }
@@ -68,29 +104,29 @@ function leanContainerStatus(c: Raw): ContainerStatus {
 export function leanPod(p: Raw): Pod {
   const s = p.spec ?? {};
   const st = p.status ?? {};
-  const spec: Pod['spec'] = { containers: (s.containers ?? []).map(leanContainer) };
-  if (s.nodeName) spec.nodeName = s.nodeName;
-  if (s.initContainers) spec.initContainers = (s.initContainers as Raw[]).map(leanContainer);
-  if (s.overhead) spec.overhead = s.overhead;
-  if (s.resources) spec.resources = s.resources;
+  const spec: Pod['spec'] = { containers: share('c', (s.containers ?? []).map(leanContainer)) };
+  if (s.nodeName) spec.nodeName = str(s.nodeName);
+  if (s.initContainers) spec.initContainers = share('c', (s.initContainers as Raw[]).map(leanContainer));
+  if (s.overhead) spec.overhead = share('r', s.overhead);
+  if (s.resources) spec.resources = share('r', s.resources);
   if (s.volumes) {
     // Only volumes that can take part in an attachment conflict are kept.
     const vols = (s.volumes as Raw[]).filter((v) => v.persistentVolumeClaim || v.ephemeral || v.csi || v.awsElasticBlockStore || v.gcePersistentDisk).map(leanVolume);
     if (vols.length) spec.volumes = vols;
   }
-  if (s.priorityClassName) spec.priorityClassName = s.priorityClassName;
-  if (s.restartPolicy) spec.restartPolicy = s.restartPolicy;
-  const status: Pod['status'] = { phase: st.phase };
-  if (st.reason) status.reason = st.reason;
+  if (s.priorityClassName) spec.priorityClassName = str(s.priorityClassName);
+  if (s.restartPolicy) spec.restartPolicy = str(s.restartPolicy);
+  const status: Pod['status'] = { phase: str(st.phase) };
+  if (st.reason) status.reason = str(st.reason);
   if (st.message) status.message = String(st.message).slice(0, 500);
-  if (st.conditions) status.conditions = (st.conditions as Raw[]).map((c) => ({ type: c.type, status: c.status, reason: c.reason, lastTransitionTime: c.lastTransitionTime }));
-  if (st.containerStatuses) status.containerStatuses = (st.containerStatuses as Raw[]).map(leanContainerStatus);
-  if (st.initContainerStatuses) status.initContainerStatuses = (st.initContainerStatuses as Raw[]).map(leanContainerStatus);
-  if (st.qosClass) status.qosClass = st.qosClass;
-  if (st.startTime) status.startTime = st.startTime;
+  if (st.conditions) status.conditions = share('k', (st.conditions as Raw[]).map((c) => ({ type: c.type, status: c.status, reason: c.reason, lastTransitionTime: c.lastTransitionTime })));
+  if (st.containerStatuses) status.containerStatuses = share('s', (st.containerStatuses as Raw[]).map(leanContainerStatus));
+  if (st.initContainerStatuses) status.initContainerStatuses = share('s', (st.initContainerStatuses as Raw[]).map(leanContainerStatus));
+  if (st.qosClass) status.qosClass = str(st.qosClass);
+  if (st.startTime) status.startTime = str(st.startTime);
   if (st.podIP) status.podIP = st.podIP;
-  if (st.hostIP) status.hostIP = st.hostIP;
-  if (st.nominatedNodeName) status.nominatedNodeName = st.nominatedNodeName;
+  if (st.hostIP) status.hostIP = str(st.hostIP);
+  if (st.nominatedNodeName) status.nominatedNodeName = str(st.nominatedNodeName);
   return { apiVersion: 'v1', kind: 'Pod', metadata: leanMeta(p.metadata, false), spec, status };
 }
 

@@ -42,6 +42,8 @@ const DEFAULTS: Required<Omit<ReflectorOptions, 'namespace'>> = {
 
 class GoneError extends Error {}
 
+const CONTINUE_RE = /"continue"\s*:\s*"([^"\\]+)"/;
+
 interface ListPage {
   metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
   items?: Record<string, unknown>[];
@@ -133,13 +135,21 @@ export class Reflector {
     let cont: string | undefined;
     let listRv: string | undefined;
     this.store.setState(this.kind, { phase: relist ? 'relisting' : 'listing', loaded: 0, estimatedTotal: undefined, error: undefined, retryAt: undefined });
-    do {
+    const fetchPage = (token: string | undefined): Promise<string> => {
       const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
-      if (cont) q.set('continue', cont);
-      let page: ListPage;
+      if (token) q.set('continue', token);
+      const p = this.client.text(`${this.path}?${q}`, { signal: this.abort.signal, timeoutMs: this.opts.requestTimeoutMs });
+      p.catch(() => {}); // a prefetch may be dropped unread; its error must not go unhandled
+      return p;
+    };
+    let next: { token: string | undefined; page: Promise<string> } | undefined = { token: undefined, page: fetchPage(undefined) };
+    do {
+      if (!next || next.token !== cont) next = { token: cont, page: fetchPage(cont) };
+      let text: string;
       try {
-        page = await this.client.json<ListPage>(`${this.path}?${q}`, { signal: this.abort.signal, timeoutMs: this.opts.requestTimeoutMs });
+        text = await next.page;
       } catch (e) {
+        next = undefined;
         // An expired continue token: start the list over.
         if (e instanceof KubeError && e.kind === 'gone' && cont) {
           cont = undefined;
@@ -148,6 +158,18 @@ export class Reflector {
         }
         throw e;
       }
+      // Pipelining: a list answer starts with its metadata, so the next page can be asked for
+      // before this one is parsed; the server prepares it meanwhile. (Checked below: a wrong
+      // guess is simply asked again.)
+      const peek = CONTINUE_RE.exec(text.slice(0, 4096))?.[1];
+      next = peek ? { token: peek, page: fetchPage(peek) } : undefined;
+      let page: ListPage;
+      try {
+        page = JSON.parse(text) as ListPage;
+      } catch {
+        throw new KubeError(`the server's ${this.kind} list is not JSON`, 'protocol');
+      }
+      text = '';
       if (!Array.isArray(page.items)) throw new KubeError(`the server's ${this.kind} list has no items`, 'protocol');
       for (const raw of page.items) {
         const obj = leanObject(this.kind, { kind: objectKind, ...raw });
@@ -162,6 +184,7 @@ export class Reflector {
     if (this.stopped) return;
     this.store.retainOnly(this.kind, seen);
     this.resourceVersion = listRv;
+    this.store.noteResourceVersion(listRv);
     this.failures = 0;
     this.store.setState(this.kind, { phase: 'synced', loaded: seen.size, estimatedTotal: seen.size, stale: false, lastSyncAt: Date.now(), error: undefined, retryAt: undefined });
   }
@@ -233,7 +256,10 @@ export class Reflector {
         throw new KubeError(`a ${this.kind} watch sent an unknown event type ${String(ev.type).slice(0, 40)}`, 'protocol');
     }
     const rv = obj.metadata?.resourceVersion;
-    if (rv) this.resourceVersion = rv;
+    if (rv) {
+      this.resourceVersion = rv;
+      this.store.noteResourceVersion(rv);
+    }
     this.store.setState(this.kind, { lastSyncAt: Date.now() });
   }
 }

@@ -10,7 +10,12 @@ export class Churn {
   private events: string[] = [];
   private n = 0;
 
-  constructor(readonly store: Store, readonly remove: (resource: string, obj: any) => void) {}
+  constructor(
+    readonly store: Store,
+    readonly remove: (resource: string, obj: any) => void,
+    /** Whether the controllers run (and so replace a deleted owned pod themselves). */
+    readonly controllersRunning: () => boolean = () => true,
+  ) {}
 
   setRate(rate: number): void {
     this.rate = Math.max(0, rate);
@@ -61,7 +66,9 @@ export class Churn {
   private recreate(pod: any): void {
     const owned = (pod.metadata.ownerReferences ?? []).some((o: any) => o.controller);
     this.remove('pods', pod);
-    if (owned) return; // its controller makes a new one
+    // Its controller makes a new one; with the controllers stopped (benchmarks), churn does,
+    // so the pod count stays put however long it runs.
+    if (owned && this.controllersRunning()) return;
     const base = pod.metadata.name.replace(/-[a-z0-9]{5}$/, '');
     const meta = { ...pod.metadata, name: `${base}-${randomSuffix(this.store.rng)}`, creationTimestamp: undefined, uid: undefined, resourceVersion: undefined };
     delete meta.creationTimestamp;

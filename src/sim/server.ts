@@ -98,7 +98,7 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
   });
   loadScenario(store, opts);
   store.sealHistory();
-  const churn = new Churn(store, (r, o) => api.remove(r, o));
+  const churn = new Churn(store, (r, o) => api.remove(r, o), () => controllers.running);
 
   const sockets = new Set<Socket>();
   let dropTimer: NodeJS.Timeout | undefined;

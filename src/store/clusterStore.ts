@@ -117,6 +117,8 @@ export class ClusterStore {
   private lastNotify = 0;
   /** Increases on every applied change; cheap "did anything change" for memoization. */
   version = 0;
+  /** The highest resourceVersion the reflectors have applied, any kind (lag measurement). */
+  latestResourceVersion = 0;
   metrics: MetricsSnapshot = { available: false, nodes: new Map(), pods: new Map() };
   connection: ConnectionInfo = { context: '', server: '', phase: 'connecting' };
 
@@ -197,6 +199,12 @@ export class ClusterStore {
   /** After a (re)list: drop every object of `kind` whose key was not seen in it. */
   retainOnly(kind: ResourceKind, seen: ReadonlySet<string>): void {
     for (const key of [...this.objects.get(kind)!.keys()]) if (!seen.has(key)) this.remove(kind, key);
+  }
+
+  /** Record a resourceVersion a reflector has applied (list, watch event or bookmark). */
+  noteResourceVersion(rv: string | undefined): void {
+    const n = Number(rv);
+    if (n > this.latestResourceVersion) this.latestResourceVersion = n;
   }
 
   setState(kind: ResourceKind, patch: Partial<ResourceState>): void {

@@ -53,7 +53,8 @@
  *     (vol-0f9e8d7c6b5a49382); VolumeAttachment attached to worker-e (NotReady), no pod there uses it; new pod
  *     analytics/reports-<rev1>-t8w2n ContainerCreating on worker-c; events FailedAttachVolume "Multi-Attach error for
  *     volume "pvc-9e8d..." Volume is already exclusively attached to one node and can't be attached to another" (x9) and
- *     the newer form "Waiting for detach of volume "pvc-9e8d..." from node "worker-e"..." (x3). worker-e volumesAttached
+ *     the newer form (kubernetes PR #138837) "Waiting for detach for volume "pvc-9e8d..." Volume is already exclusively attached
+ *     to one node, waiting on detach before it can be attached to another node" (x3). worker-e volumesAttached
  *     lists it, volumesInUse does not.
  *   RWOP: PVC payments/ledger-wal ReadWriteOncePod -> PV pvc-1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f, used by
  *     payments/wal-archiver on worker-b, attached to worker-b (healthy).
@@ -178,7 +179,7 @@ export function incident(store: Store): void {
   attach(REPORTS_PV, 'worker-e', 25 * DAY);
   nodeVolume('worker-e', 'vol-0f9e8d7c6b5a49382', false);
   b.event('analytics', repPod, { reason: 'FailedAttachVolume', message: `Multi-Attach error for volume "${REPORTS_PV}" Volume is already exclusively attached to one node and can't be attached to another`, count: 9, first: 22 * MIN, last: 4 * MIN, component: 'attachdetach-controller' });
-  b.event('analytics', repPod, { reason: 'FailedAttachVolume', message: `Waiting for detach of volume "${REPORTS_PV}" from node "worker-e": volume is exclusively attached to one node and can't be attached to another`, count: 3, first: 4 * MIN, last: 1 * MIN, component: 'attachdetach-controller' });
+  b.event('analytics', repPod, { reason: 'FailedAttachVolume', message: `Waiting for detach for volume "${REPORTS_PV}" Volume is already exclusively attached to one node, waiting on detach before it can be attached to another node`, count: 3, first: 4 * MIN, last: 1 * MIN, component: 'attachdetach-controller' });
 
   // RWOP, healthy
   const WAL_PV = 'pvc-1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f';

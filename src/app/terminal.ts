@@ -1,0 +1,45 @@
+// Taking the terminal and always giving it back: alternate screen and hidden cursor on start;
+// on restore, leave the alternate screen, show the cursor, switch off mouse reporting and
+// bracketed paste, and take stdin out of raw mode. Restore is idempotent and synchronous
+// (fs.writeSync), so it works from signal handlers and crash handlers right before exit.
+import fs from 'node:fs';
+
+export const ENTER_SEQ = '\x1b[?1049h\x1b[?25l';
+export const RESTORE_SEQ = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l';
+
+export class TerminalGuard {
+  private active = false;
+
+  constructor(
+    private readonly stdout: NodeJS.WriteStream = process.stdout,
+    private readonly stdin: NodeJS.ReadStream = process.stdin,
+  ) {}
+
+  /** Enter the alternate screen (only on a real terminal). */
+  enter(): void {
+    if (!this.stdout.isTTY || this.active) return;
+    this.active = true;
+    this.write(ENTER_SEQ);
+  }
+
+  restore(): void {
+    if (this.stdin.isTTY) {
+      try {
+        this.stdin.setRawMode(false);
+      } catch {
+        // stdin may already be closed
+      }
+    }
+    if (!this.active) return;
+    this.active = false;
+    this.write(RESTORE_SEQ);
+  }
+
+  private write(s: string): void {
+    try {
+      fs.writeSync((this.stdout as unknown as { fd?: number }).fd ?? 1, s);
+    } catch {
+      this.stdout.write(s);
+    }
+  }
+}

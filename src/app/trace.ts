@@ -1,0 +1,36 @@
+// Hidden benchmark instrumentation, off by default. With KFLEET_TRACE=FILE, kfleet appends
+// JSON lines to FILE: a `frame` per terminal write (what Ink drew), and a `tick` per second
+// (RSS, event-loop utilisation and delay, the newest resourceVersion the store applied).
+// `npm run bench` (test/bench/) reads them. Times are epoch milliseconds with sub-ms precision.
+import fs from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { ClusterStore } from '../store/clusterStore.js';
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** Start tracing when KFLEET_TRACE is set; `store` gives the current context's store. */
+export function installTrace(store: () => ClusterStore | undefined): void {
+  const file = process.env.KFLEET_TRACE;
+  if (!file) return;
+  const fd = fs.openSync(file, 'a');
+  const line = (o: object) => fs.writeSync(fd, JSON.stringify(o) + '\n');
+  const snap = () => {
+    const s = store();
+    return s ? { pods: s.size('pods'), phase: s.state('pods').phase, rv: s.latestResourceVersion } : {};
+  };
+  const write = process.stdout.write.bind(process.stdout) as (...a: unknown[]) => boolean;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    line({ t: now(), event: 'frame', bytes: chunk.length, ...snap() });
+    return write(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let elu = performance.eventLoopUtilization();
+  setInterval(() => {
+    const next = performance.eventLoopUtilization();
+    const m = process.memoryUsage();
+    line({ t: now(), event: 'tick', rss: m.rss, heap: m.heapUsed, elu: performance.eventLoopUtilization(next, elu).utilization, delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6, ...snap() });
+    elu = next;
+    delay.reset();
+  }, 1000).unref();
+}

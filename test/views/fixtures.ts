@@ -1,0 +1,85 @@
+// A hand-filled ClusterStore and a fake ContextSource for view tests (no cluster needed).
+import { ClusterStore } from '../../src/store/clusterStore.js';
+import type { Pod } from '../../src/kube/types.js';
+import type { ContextSource } from '../../views/App.js';
+
+export function pod(namespace: string, name: string, opts: { node?: string; phase?: string; waiting?: string; restarts?: number; ready?: boolean; created?: string } = {}): Pod {
+  const ready = opts.ready ?? true;
+  return {
+    metadata: { namespace, name, uid: `uid-${namespace}-${name}`, resourceVersion: '1', creationTimestamp: opts.created ?? new Date(Date.now() - 3 * 3600_000).toISOString() },
+    spec: { nodeName: opts.node ?? 'node-a', containers: [{ name: 'app' }] },
+    status: {
+      phase: opts.phase ?? 'Running',
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [
+        {
+          name: 'app',
+          ready,
+          restartCount: opts.restarts ?? 0,
+          state: opts.waiting ? { waiting: { reason: opts.waiting } } : { running: { startedAt: '2024-01-01T00:00:00Z' } },
+        },
+      ],
+    },
+  };
+}
+
+export class FakeContexts implements ContextSource {
+  contexts: { name: string; server?: string }[];
+  currentName: string | undefined;
+  previous: string | undefined;
+  namespace: string | undefined;
+  stores = new Map<string, ClusterStore>();
+  retries = 0;
+  private listeners = new Set<(n: string) => void>();
+
+  constructor(names: string[], namespace?: string) {
+    this.contexts = names.map((name) => ({ name, server: `https://${name}.example:6443` }));
+    for (const n of names) {
+      const s = new ClusterStore(0);
+      s.setConnection({ context: n, server: `https://${n}.example:6443`, phase: 'connected' });
+      this.stores.set(n, s);
+    }
+    this.currentName = names[0];
+    this.namespace = namespace;
+  }
+
+  get current() {
+    const store = this.stores.get(this.currentName ?? '');
+    return store ? { store, retryNow: () => void this.retries++ } : undefined;
+  }
+
+  get store(): ClusterStore {
+    return this.current!.store;
+  }
+
+  switchTo(name: string) {
+    if (!this.stores.has(name)) throw new Error(`context "${name}" does not exist`);
+    if (this.currentName !== name) this.previous = this.currentName;
+    this.currentName = name;
+    for (const l of this.listeners) l(name);
+  }
+
+  switchBack() {
+    if (this.previous) this.switchTo(this.previous);
+  }
+
+  setNamespace(ns: string | undefined) {
+    this.namespace = ns;
+    for (const l of this.listeners) l(this.currentName ?? '');
+  }
+
+  onSwitch(fn: (n: string) => void) {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+}
+
+/** Mark every kind synced (as after a finished list). */
+export function syncAll(store: ClusterStore, now = Date.now()): void {
+  for (const k of ['nodes', 'namespaces', 'pods', 'events', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'controllerrevisions', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses', 'volumeattachments'] as const) {
+    store.setState(k, { phase: 'synced', stale: false, loaded: store.size(k), lastSyncAt: now });
+  }
+}
+
+/** Let Ink handle input and render: a macrotask (a lone ESC needs longer). */
+export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,504 @@
+// `:pods`: pods grouped by a label hierarchy (namespace > application > component > pod >
+// container by default), every group with its roll-ups, live.
+//
+// The tree lives in a PodTreeModel (views/selectors/podTree.ts) fed from the store's change
+// batches; only the rows that fit are formatted, one <Text> each. The cursor is a row id, so
+// it stays on the same group while rows come and go above it (and falls back to the nearest
+// surviving ancestor when its row goes away).
+//
+// Hierarchy: this session's edit > --group-by > the saved setting > the default.
+import { Box, Text } from 'ink';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { savedGroupBy, saveGroupBy, settingsPath } from '../src/config/settings.js';
+import { DEFAULT_HIERARCHY_SPEC, formatHierarchy, levelName, parseHierarchy, type Level, type Rollup, type TreeRow } from '../src/model/labelTree.js';
+import { milliValue, value as byteValue } from '../src/model/quantity.js';
+import { pad, textWidth, thousands, truncate } from './format.js';
+import { HierarchyEditor } from './HierarchyEditor.js';
+import { INITIAL_EXPAND_DEPTH, PodTreeModel } from './selectors/podTree.js';
+import { useNavTarget, useShell, useViewActions, type ViewProps } from './shell.js';
+import { useStore } from './useStore.js';
+
+// ---- formatting (pure, exported for tests) ---------------------------------------------------
+
+/** CPU for roll-ups: millicores below one core ("250m"), else cores with two decimals at most ("1.25", "12"). */
+export function compactCpu(nano: bigint): string {
+  const m = milliValue(nano);
+  if (m === 0n) return '0';
+  if (m < 1000n) return `${m}m`;
+  if (m >= 100_000n) return `${(m + 500n) / 1000n}`;
+  return String(Math.round(Number(m) / 10) / 100);
+}
+
+/** Memory for roll-ups: Ki/Mi below 1Gi (whole), Gi/Ti with one decimal at most ("1.5Gi"). */
+export function compactMemory(nano: bigint): string {
+  const b = byteValue(nano);
+  const KI = 1024n, MI = KI * KI, GI = MI * KI, TI = GI * KI;
+  if (b === 0n) return '0';
+  if (b < KI) return `${b}`;
+  if (b < MI) return `${(b + KI / 2n) / KI}Ki`;
+  if (b < GI) return `${(b + MI / 2n) / MI}Mi`;
+  if (b < TI) return `${Math.round((Number(b) / Number(GI)) * 10) / 10}Gi`;
+  return `${Math.round((Number(b) / Number(TI)) * 10) / 10}Ti`;
+}
+
+const PHASE_ORDER = ['Running', 'Succeeded', 'Failed', 'Unknown'];
+
+/** "1 CrashLoop 2 Pending · 10 Running 1 Failed": problems called out first, then phases. */
+export function groupStatus(r: Rollup): string {
+  const calls: string[] = [];
+  if (r.crashLoop) calls.push(`${r.crashLoop} CrashLoop`);
+  if (r.imagePull) calls.push(`${r.imagePull} ImagePull`);
+  if (r.pending) calls.push(`${r.pending} Pending`);
+  const phases = Object.keys(r.phases)
+    .filter((p) => p !== 'Pending')
+    .sort((a, b) => (PHASE_ORDER.indexOf(a) + 1 || 99) - (PHASE_ORDER.indexOf(b) + 1 || 99) || (a < b ? -1 : 1))
+    .map((p) => `${r.phases[p]} ${p}`);
+  return [calls.join(' '), phases.join(' ')].filter(Boolean).join(' · ');
+}
+
+type ColKey = 'ready' | 'restarts' | 'cpu' | 'mem' | 'use';
+const COLS: Record<ColKey, { header: string; width: number; align: 'left' | 'right' }> = {
+  ready: { header: 'READY', width: 5, align: 'left' },
+  restarts: { header: 'RST', width: 3, align: 'right' },
+  cpu: { header: 'CPU REQ/LIM', width: 12, align: 'left' },
+  mem: { header: 'MEM REQ/LIM', width: 14, align: 'left' },
+  use: { header: 'USE CPU/MEM', width: 14, align: 'left' },
+};
+/** Columns dropped first when the screen is narrow. */
+const DROP_ORDER: ColKey[] = ['use', 'restarts', 'mem', 'cpu'];
+const MARK = 2;
+const MIN_NAME = 20;
+const MIN_STATUS = 12;
+
+export interface TreeLayout {
+  name: number;
+  cols: ColKey[];
+  widths: Record<ColKey, number>;
+}
+
+/** Widths for a screen `width` wide, a name column that wants `nameWanted`. */
+export function treeLayout(width: number, nameWanted: number, usage: boolean, totals: { pods: number; restarts: number } = { pods: 0, restarts: 0 }): TreeLayout {
+  let cols: ColKey[] = usage ? ['ready', 'restarts', 'cpu', 'mem', 'use'] : ['ready', 'restarts', 'cpu', 'mem'];
+  // READY and RST as wide as the biggest figure they can hold (the root's), at least their header.
+  const widths: Record<ColKey, number> = {
+    ready: Math.max(5, 2 * String(totals.pods).length + 1),
+    restarts: Math.max(3, String(totals.restarts).length),
+    cpu: COLS.cpu.width,
+    mem: COLS.mem.width,
+    use: COLS.use.width,
+  };
+  const fixed = () => MARK + cols.reduce((s, c) => s + widths[c] + 1, 0) + 1;
+  // Drop columns until the names and a bit of STATUS fit: usage goes first, to keep up to 40
+  // columns of names; restarts and memory only when even 24 columns of names do not fit.
+  for (const d of DROP_ORDER) {
+    const need = Math.min(Math.max(nameWanted, MIN_NAME), d === 'use' ? 40 : 24) + MIN_STATUS;
+    if (width - fixed() >= need) break;
+    cols = cols.filter((c) => c !== d);
+  }
+  // The name takes what it wants up to 65% of the free room; STATUS (group call-outs, pod
+  // status and node) gets the rest.
+  const free = width - fixed();
+  const room = Math.max(8, Math.min(free - MIN_STATUS, Math.max(MIN_NAME, Math.floor(free * 0.65))));
+  return { name: Math.max(8, Math.min(room, Math.max(nameWanted, MIN_NAME))), cols, widths };
+}
+
+export function rowLabel(row: TreeRow): string {
+  const indent = '  '.repeat(row.depth);
+  switch (row.type) {
+    case 'group':
+      return `${indent}${row.expanded ? '▾' : '▸'} ${row.group.value} (${thousands(row.group.rollup.pods)})`;
+    case 'pod':
+      return `${indent}${row.expanded ? '▾' : '▸'} ${row.pod.name}`;
+    case 'container':
+      return `${indent}  ${row.container.sidecar ? 'sidecar:' : row.container.init ? 'init:' : ''}${row.container.name}`;
+  }
+}
+
+function cells(row: TreeRow): Record<ColKey | 'status', string> {
+  const pair = (a: bigint, b: bigint, f: (n: bigint) => string) => `${f(a)}/${f(b)}`;
+  switch (row.type) {
+    case 'group': {
+      const r = row.group.rollup;
+      return {
+        ready: `${r.readyPods}/${r.pods}`,
+        restarts: String(r.restarts),
+        cpu: pair(r.cpuRequests, r.cpuLimits, compactCpu),
+        mem: pair(r.memoryRequests, r.memoryLimits, compactMemory),
+        use: r.podsWithUsage ? `${compactCpu(r.cpuUsage)}/${compactMemory(r.memoryUsage)}` : '',
+        status: groupStatus(r),
+      };
+    }
+    case 'pod': {
+      const p = row.pod;
+      return {
+        ready: `${p.readyContainers}/${p.totalContainers}`,
+        restarts: String(p.restarts),
+        cpu: pair(p.cpuRequests, p.cpuLimits, compactCpu),
+        mem: pair(p.memoryRequests, p.memoryLimits, compactMemory),
+        use: p.usage ? `${compactCpu(p.usage.cpu)}/${compactMemory(p.usage.memory)}` : '',
+        status: p.node ? `${p.status}  ${p.node}` : p.status,
+      };
+    }
+    case 'container': {
+      const c = row.container;
+      return {
+        ready: c.ready ? '✓' : '✗',
+        restarts: String(c.restarts),
+        cpu: pair(c.cpuRequests, c.cpuLimits, compactCpu),
+        mem: pair(c.memoryRequests, c.memoryLimits, compactMemory),
+        use: c.usage ? `${compactCpu(c.usage.cpu)}/${compactMemory(c.usage.memory)}` : '',
+        status: c.state,
+      };
+    }
+  }
+}
+
+/** One row, without the selection mark. */
+export function formatTreeRow(row: TreeRow, layout: TreeLayout): string {
+  const c = cells(row);
+  return [pad(rowLabel(row), layout.name), ...layout.cols.map((k) => pad(c[k], layout.widths[k], COLS[k].align)), c.status].join(' ');
+}
+
+export function treeHeader(layout: TreeLayout): string {
+  return [pad('NAME', layout.name), ...layout.cols.map((k) => pad(COLS[k].header, layout.widths[k], COLS[k].align)), 'STATUS'].join(' ');
+}
+
+const BAD = /BackOff|Err|Error|Failed|Evicted|OOMKilled|Unknown|NodeLost|Invalid/;
+
+export function rowColor(row: TreeRow): string | undefined {
+  switch (row.type) {
+    case 'group': {
+      const r = row.group.rollup;
+      if (r.crashLoop || r.imagePull || r.phases.Failed) return 'red';
+      return r.notReady ? 'yellow' : undefined;
+    }
+    case 'pod':
+      if (row.pod.problem || BAD.test(row.pod.status)) return 'red';
+      return !row.pod.ready && row.pod.phase !== 'Succeeded' ? 'yellow' : undefined;
+    case 'container':
+      if (BAD.test(row.container.state)) return 'red';
+      return row.container.ready || row.container.state === 'Completed' ? undefined : 'yellow';
+  }
+}
+
+// ---- hierarchy choice ------------------------------------------------------------------------
+
+/** This session's edited hierarchy: survives switching views; the command line no longer wins. */
+let sessionSpec: string | undefined;
+
+/** Forget this session's edit (tests). */
+export function resetPodsTreeSession(): void {
+  sessionSpec = undefined;
+}
+
+export interface HierarchyChoice {
+  spec: string;
+  levels: Level[];
+  source: 'session' | 'command line' | 'settings' | 'default';
+  warning?: string;
+}
+
+export function chooseHierarchy(cli: string | undefined): HierarchyChoice {
+  const warnings: string[] = [];
+  const tryParse = (spec: string | undefined, source: HierarchyChoice['source']): HierarchyChoice | undefined => {
+    if (spec === undefined) return undefined;
+    try {
+      return { spec, levels: parseHierarchy(spec), source };
+    } catch (e) {
+      warnings.push(`${source}: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
+  let saved: { groupBy?: string; error?: string } = {};
+  const choice =
+    tryParse(sessionSpec, 'session') ??
+    tryParse(cli, 'command line') ??
+    tryParse((saved = savedGroupBy()).groupBy, 'settings') ??
+    tryParse(DEFAULT_HIERARCHY_SPEC, 'default')!;
+  if (saved.error) warnings.push(saved.error);
+  return warnings.length ? { ...choice, warning: warnings.join('; ') } : choice;
+}
+
+// ---- the view --------------------------------------------------------------------------------
+
+type Mode = 'tree' | 'editor' | 'conventions';
+
+/** The model of the last rendered pods view (tests read its rebuild count). */
+export const podsTreeProbe: { model?: PodTreeModel } = {};
+
+export function PodsTreeView({ store, width, height, namespace, filter, options }: ViewProps) {
+  const shell = useShell();
+  const [, redraw] = useReducer((x: number) => x + 1, 0);
+  const initial = useMemo(() => chooseHierarchy(options.groupBy), [options.groupBy]);
+  const ui = useRef({ spec: initial.spec, mode: 'tree' as Mode, selectedId: undefined as string | undefined, top: 0, nameWidth: 0, depth: INITIAL_EXPAND_DEPTH + 1, convTop: 0 }).current;
+  useEffect(() => {
+    if (initial.warning) shell.notify(`grouping: ${initial.warning}`, 'error');
+  }, [initial, shell]);
+
+  const levels = useMemo(() => parseHierarchy(ui.spec), [ui.spec]);
+  const sortRef = useRef<'name' | 'worst'>('name');
+  const model = useMemo(() => new PodTreeModel(levels, namespace, sortRef.current), [store, levels, namespace]); // eslint-disable-line react-hooks/exhaustive-deps
+  useStore(
+    store,
+    (s, batch) => {
+      model.setFilter(filter);
+      return model.sync(s, batch);
+    },
+    [model, filter],
+  );
+  podsTreeProbe.model = model;
+  const podsState = useStore(store, (s) => s.state('pods'));
+  const tree = model.active;
+  const rows = tree.visibleRows();
+
+  // ---- layout ----
+  const hasUsage = model.tree.root.rollup.podsWithUsage > 0;
+  const listHeight = Math.max(1, height - 2);
+  // Where the cursor is, computed from the selected id each time: several keys can arrive in
+  // one input chunk, before any re-render, and each must see what the previous one did.
+  const cursorNow = (): { rows: TreeRow[]; index: number } => {
+    const t = model.active;
+    const rs = t.visibleRows();
+    const i = ui.selectedId === undefined ? 0 : t.indexOfId(ui.selectedId);
+    return { rows: rs, index: Math.min(Math.max(0, i), Math.max(0, rs.length - 1)) };
+  };
+  const cursor = cursorNow().index;
+  if (cursor < ui.top) ui.top = cursor;
+  if (cursor >= ui.top + listHeight) ui.top = cursor - listHeight + 1;
+  ui.top = Math.max(0, Math.min(ui.top, Math.max(0, rows.length - listHeight)));
+  const visible = rows.slice(ui.top, ui.top + listHeight);
+  // The name column grows to the widest name seen on screen and does not shrink back while
+  // scrolling (no jitter); it resets when the hierarchy changes.
+  for (const r of visible) ui.nameWidth = Math.max(ui.nameWidth, textWidth(rowLabel(r)));
+  const layout = treeLayout(width, ui.nameWidth, hasUsage, { pods: model.tree.root.rollup.pods, restarts: model.tree.root.rollup.restarts });
+
+  // ---- actions ----
+  const select = (i: number) => {
+    const { rows: rs } = cursorNow();
+    if (rs.length === 0) return;
+    ui.selectedId = rs[Math.max(0, Math.min(rs.length - 1, i))].id;
+    redraw();
+  };
+  const parentIndex = (row: TreeRow): number => {
+    const cut = Math.max(row.id.lastIndexOf('\u001f'), row.id.lastIndexOf('\u001e'), row.id.lastIndexOf('\u001d'));
+    return cut < 0 ? -1 : model.active.indexOfId(row.id.slice(0, cut));
+  };
+  const setDepth = (d: number) => {
+    ui.depth = Math.max(1, Math.min(levels.length + 2, d));
+    model.update((t) => t.expandToDepth(ui.depth - 1));
+    redraw();
+  };
+
+  const closeOverlay = () => {
+    // Deferred: the key that closed the editor also reaches the shell's dispatcher, which
+    // must still see the editor open and leave that key alone.
+    setTimeout(() => {
+      ui.mode = 'tree';
+      redraw();
+    }, 0);
+  };
+
+  const applyHierarchy = (spec: string) => {
+    closeOverlay();
+    let parsed: Level[];
+    try {
+      parsed = parseHierarchy(spec);
+    } catch (e) {
+      shell.notify((e as Error).message, 'error');
+      return;
+    }
+    const canonical = formatHierarchy(parsed);
+    sessionSpec = canonical;
+    ui.spec = canonical;
+    ui.selectedId = undefined;
+    ui.top = 0;
+    ui.nameWidth = 0;
+    ui.depth = INITIAL_EXPAND_DEPTH + 1;
+    try {
+      saveGroupBy(canonical);
+      shell.notify(`grouping by ${canonical || 'pod'} · saved to ${settingsPath()}`);
+    } catch (e) {
+      shell.notify(`grouping by ${canonical || 'pod'} · ${(e as Error).message}`, 'error');
+    }
+  };
+
+  useViewActions((action) => {
+    if (ui.mode === 'editor') return true; // the editor reads the keys itself
+    if (ui.mode === 'conventions') {
+      if (action === 'conventions' || action === 'back') {
+        ui.mode = 'tree';
+        redraw();
+        return true;
+      }
+      const step = { up: -1, down: 1, pageUp: -listHeight, pageDown: listHeight, top: -1e9, bottom: 1e9 }[action];
+      if (step !== undefined) {
+        ui.convTop = Math.max(0, ui.convTop + step);
+        redraw();
+        return true;
+      }
+      return false;
+    }
+    const { rows: rs, index: cursor } = cursorNow();
+    const current = rs[cursor] as TreeRow | undefined;
+    switch (action) {
+      case 'toggle':
+      case 'enter':
+        if (!current || current.type === 'container') return action === 'toggle';
+        model.update((t) => t.toggle(current));
+        redraw();
+        return true;
+      case 'expand':
+        if (!current || current.type === 'container') return true;
+        if (current.expanded) select(cursor + 1);
+        else model.update((t) => t.setExpanded(current.id, current.depth, true));
+        redraw();
+        return true;
+      case 'collapse':
+        if (!current) return true;
+        if (current.type !== 'container' && current.expanded) model.update((t) => t.setExpanded(current.id, current.depth, false));
+        else {
+          const p = parentIndex(current);
+          if (p >= 0) ui.selectedId = rs[p].id;
+        }
+        redraw();
+        return true;
+      case 'expandAll':
+        setDepth(levels.length + 1);
+        return true;
+      case 'collapseAll':
+        setDepth(1);
+        return true;
+      case 'depthMore':
+        setDepth(ui.depth + 1);
+        return true;
+      case 'depthLess':
+        setDepth(ui.depth - 1);
+        return true;
+      case 'sort':
+        sortRef.current = model.sort === 'name' ? 'worst' : 'name';
+        model.setSort(sortRef.current);
+        shell.notify(sortRef.current === 'worst' ? 'sorted worst first (crash loops, then not ready, then restarts)' : 'sorted by name');
+        redraw();
+        return true;
+      case 'editHierarchy':
+        ui.mode = 'editor';
+        redraw();
+        return true;
+      case 'conventions':
+        ui.mode = 'conventions';
+        ui.convTop = 0;
+        redraw();
+        return true;
+      default:
+        return false;
+    }
+  });
+
+  useNavTarget((action) => {
+    const step = { up: -1, down: 1, pageUp: -listHeight, pageDown: listHeight, top: -1e9, bottom: 1e9 }[action];
+    if (step === undefined) return false;
+    select(cursorNow().index + step);
+    return true;
+  }, ui.mode === 'tree');
+
+  // ---- drawing ----
+  if (ui.mode === 'editor') {
+    return (
+      <HierarchyEditor
+        levels={ui.spec ? ui.spec.split(',') : []}
+        candidates={model.labelKeyList()}
+        width={width}
+        height={height}
+        onApply={applyHierarchy}
+        onCancel={closeOverlay}
+      />
+    );
+  }
+  if (ui.mode === 'conventions') return <Conventions model={model} levels={levels} width={width} height={height} top={ui.convTop} />;
+
+  const total = model.tree.size;
+  const shown = tree.size;
+  const by = levels.length ? levels.map(levelName).join(' › ') : 'pod';
+  let title = `${thousands(total)} pods`;
+  if (model.filter) title = `${thousands(shown)} of ${thousands(total)} pods match /${model.filter}`;
+  title += ` · sort ${model.sort === 'worst' ? 'worst first' : 'name'}${model.filter ? '' : ` · depth ${ui.depth}`} · by ${by} › pod`;
+  if (podsState.phase === 'listing' || podsState.phase === 'relisting') title = `listing ${thousands(podsState.loaded)}${podsState.estimatedTotal ? `/~${thousands(podsState.estimatedTotal)}` : ''}… · ${title}`;
+  const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
+  const empty =
+    podsState.phase === 'forbidden'
+      ? 'no access to pods'
+      : podsState.phase === 'idle' || podsState.phase === 'listing'
+        ? 'listing pods…'
+        : model.filter
+          ? `no pod matches /${model.filter}`
+          : `no pods in ${where}`;
+
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold wrap="truncate">
+        {truncate(title, width)}
+      </Text>
+      <Text bold wrap="truncate">
+        {truncate(' '.repeat(MARK) + treeHeader(layout), width)}
+      </Text>
+      {rows.length === 0 ? (
+        <Text dimColor>{truncate('  ' + empty, width)}</Text>
+      ) : (
+        visible.map((row, i) => {
+          const selected = ui.top + i === cursor;
+          return (
+            <Text key={row.id} inverse={selected} bold={selected} color={rowColor(row)} wrap="truncate">
+              {truncate((selected ? '> ' : '  ') + formatTreeRow(row, layout), width)}
+            </Text>
+          );
+        })
+      )}
+    </Box>
+  );
+}
+
+// ---- label conventions report ----------------------------------------------------------------
+
+export function conventionsLines(model: PodTreeModel, levels: readonly Level[]): { header: string; rows: string[] } {
+  const conv = model.tree.conventions();
+  const labelLevels = levels.filter((l) => l.kind === 'label');
+  const nsWidth = Math.max(9, ...conv.map((c) => textWidth(c.namespace)));
+  const widths = labelLevels.map((l) => Math.max(12, textWidth(levelName(l))));
+  const header = [pad('NAMESPACE', nsWidth), pad('PODS', 6, 'right'), ...labelLevels.map((l, i) => pad(levelName(l), widths[i]))].join('  ');
+  const cell = (missing: number, pods: number) => `${Math.round((missing / pods) * 100)}% (${missing})`;
+  const rows = conv.map((c) => [pad(c.namespace, nsWidth), pad(thousands(c.pods), 6, 'right'), ...c.levels.map((l, i) => pad(cell(l.missing, c.pods), widths[i]))].join('  '));
+  if (conv.length > 1) {
+    const pods = conv.reduce((s, c) => s + c.pods, 0);
+    const totals = labelLevels.map((_, i) => conv.reduce((s, c) => s + c.levels[i].missing, 0));
+    rows.push([pad('(all)', nsWidth), pad(thousands(pods), 6, 'right'), ...totals.map((m, i) => pad(cell(m, pods), widths[i]))].join('  '));
+  }
+  return { header, rows };
+}
+
+function Conventions({ model, levels, width, height, top }: { model: PodTreeModel; levels: readonly Level[]; width: number; height: number; top: number }) {
+  const labelLevels = levels.filter((l) => l.kind === 'label');
+  const { header, rows } = conventionsLines(model, levels);
+  const body = Math.max(1, height - 3 - labelLevels.length);
+  const start = Math.max(0, Math.min(top, rows.length - body));
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold wrap="truncate">
+        {truncate('Label conventions — share of pods missing each level’s label, per namespace', width)}
+      </Text>
+      {labelLevels.map((l, i) => (
+        <Text key={i} dimColor wrap="truncate">
+          {truncate(`  ${levelName(l)}: ${l.kind === 'label' ? l.keys.join(', else ') : ''}`, width)}
+        </Text>
+      ))}
+      {labelLevels.length === 0 ? <Text dimColor>{truncate('  the hierarchy has no label levels', width)}</Text> : null}
+      <Text bold wrap="truncate">
+        {truncate(header, width)}
+      </Text>
+      {rows.slice(start, start + body).map((r, i) => (
+        <Text key={i} wrap="truncate">
+          {truncate(r, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,150 @@
+// The `/` filter every table shares.
+//
+//   /chk       fuzzy (fuzzysort) over name, namespace, node, labels and images of each row
+//   /-l app=x,tier!=db     a kubectl label selector instead (src/model/labelSelector.ts)
+//
+// Rows keep their order (the table's sort), so the selected row does not jump while typing;
+// the Table keeps the cursor on the same key. fuzzysort 4 defaults to limit 10 and threshold
+// 0.5: both are set here on purpose (every match, weak matches dropped).
+import fuzzysort from 'fuzzysort';
+import { matchSelector, parseSelector, SelectorError, type Requirement } from '../src/model/labelSelector.js';
+
+/** Scores below this are not shown (1 = exact, 0.5 = good). */
+export const FILTER_THRESHOLD = 0.2;
+
+/** What a row offers to the filter. */
+export interface FilterFields {
+  name: string;
+  namespace?: string;
+  node?: string;
+  labels?: Readonly<Record<string, string>>;
+  images?: readonly string[];
+  /** Any other searchable text (e.g. an event's reason and message). */
+  extra?: string;
+}
+
+export type ParsedFilter =
+  | { kind: 'none' }
+  | { kind: 'fuzzy'; query: string }
+  | { kind: 'labels'; selector: Requirement[] }
+  | { kind: 'error'; message: string };
+
+const LABEL_PREFIX = /^-l(\s+|=|$)/;
+
+export function parseFilter(text: string): ParsedFilter {
+  const t = text.trim();
+  if (!t) return { kind: 'none' };
+  if (LABEL_PREFIX.test(t)) {
+    const sel = t.replace(LABEL_PREFIX, '');
+    try {
+      return { kind: 'labels', selector: parseSelector(sel) };
+    } catch (e) {
+      return { kind: 'error', message: e instanceof SelectorError ? e.message : String(e) };
+    }
+  }
+  return { kind: 'fuzzy', query: t };
+}
+
+export interface FilterResult<R> {
+  rows: R[];
+  /** Matched character indexes in the row's name (fuzzy mode), for highlighting. */
+  nameMatches: Map<R, readonly number[]>;
+  /** A bad label selector: say so, and show no rows. */
+  error?: string;
+}
+
+type Prepared = ReturnType<typeof fuzzysort.prepare>;
+interface Targets {
+  fields: FilterFields;
+  name: Prepared;
+  namespace: Prepared | undefined;
+  node: Prepared | undefined;
+  labels: Prepared | undefined;
+  images: Prepared | undefined;
+  extra: Prepared | undefined;
+}
+
+// Prepared targets per source object: a pod is prepared once, again only when the store
+// replaces it (a new object), so filtering 150k pods does not rebuild 150k label strings.
+const prepared = new WeakMap<object, Targets>();
+
+function targetsOf(obj: object, fields: () => FilterFields): Targets {
+  let t = prepared.get(obj);
+  if (!t) {
+    const f = fields();
+    const labels = f.labels ? Object.entries(f.labels).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+    const images = f.images?.join(' ') ?? '';
+    t = {
+      fields: f,
+      name: fuzzysort.prepare(f.name),
+      namespace: f.namespace ? fuzzysort.prepare(f.namespace) : undefined,
+      node: f.node ? fuzzysort.prepare(f.node) : undefined,
+      labels: labels ? fuzzysort.prepare(labels) : undefined,
+      images: images ? fuzzysort.prepare(images) : undefined,
+      extra: f.extra ? fuzzysort.prepare(f.extra) : undefined,
+    };
+    prepared.set(obj, t);
+  }
+  return t;
+}
+
+const KEYS: ((t: Targets) => Prepared | undefined)[] = [(t) => t.name, (t) => t.namespace, (t) => t.node, (t) => t.labels, (t) => t.images, (t) => t.extra];
+
+/**
+ * Filter `rows` by the `/` text. `source(row)` gives the object the row shows (for caching)
+ * and `fields(obj)` what is searchable in it; rows without a source never match.
+ */
+export function filterRows<R, O extends object>(rows: readonly R[], text: string, source: (row: R) => O | undefined, fields: (obj: O) => FilterFields): FilterResult<R> {
+  const f = parseFilter(text);
+  const nameMatches = new Map<R, readonly number[]>();
+  if (f.kind === 'none') return { rows: rows as R[], nameMatches };
+  if (f.kind === 'error') return { rows: [], nameMatches, error: f.message };
+  if (f.kind === 'labels') {
+    const out: R[] = [];
+    for (const r of rows) {
+      const o = source(r);
+      if (o && matchSelector(f.selector, fields(o).labels)) out.push(r);
+    }
+    return { rows: out, nameMatches };
+  }
+  const items: { row: R; t: Targets }[] = [];
+  for (const row of rows) {
+    const o = source(row);
+    if (o) items.push({ row, t: targetsOf(o, () => fields(o)) });
+  }
+  const results = fuzzysort.go(f.query, items, {
+    keys: KEYS.map((k) => (it: { t: Targets }) => k(it.t)),
+    limit: items.length,
+    threshold: FILTER_THRESHOLD,
+  });
+  const hit = new Set<R>();
+  for (const r of results) {
+    hit.add(r.obj.row);
+    const nm = r[0];
+    if (nm && nm.indexes.length > 0) nameMatches.set(r.obj.row, [...nm.indexes]);
+  }
+  return { rows: rows.filter((r) => hit.has(r)), nameMatches };
+}
+
+/** Split a text into plain and matched parts (matched = indexes), for <Text> highlighting. */
+export function highlightParts(text: string, indexes: readonly number[] | undefined): { text: string; match: boolean }[] {
+  if (!indexes || indexes.length === 0) return [{ text, match: false }];
+  const set = new Set(indexes);
+  const out: { text: string; match: boolean }[] = [];
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    const m = set.has(i);
+    const last = out[out.length - 1];
+    if (last && last.match === m) last.text += chars[i];
+    else out.push({ text: chars[i], match: m });
+  }
+  return out;
+}
+
+/** The filter fields of a pod-like object (pods, and pod templates' owners). */
+export function podFilterFields(p: { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: { nodeName?: string; containers?: { image?: string }[]; initContainers?: { image?: string }[] } }): FilterFields {
+  const images: string[] = [];
+  for (const c of p.spec?.initContainers ?? []) if (c.image) images.push(c.image);
+  for (const c of p.spec?.containers ?? []) if (c.image) images.push(c.image);
+  return { name: p.metadata.name, namespace: p.metadata.namespace, node: p.spec?.nodeName, labels: p.metadata.labels, images };
+}

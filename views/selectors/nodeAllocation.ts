@@ -1,0 +1,158 @@
+// The bridge from the store's change batches to NodeAllocationIndex (src/model/allocation.ts).
+//
+// One NodeAllocationSelector per store (kept in a WeakMap), so leaving the nodes view and
+// coming back does not re-parse 150,000 pods: only objects whose identity changed since the
+// selector last looked are re-applied. The store replaces an object on every update, so
+// "same reference" means "unchanged".
+//
+//   batch given      -> O(changed keys): upsert / delete exactly those pods and nodes
+//   batch undefined  -> reconcile by identity: O(objects) map lookups, O(changed) real work
+//                       (first load, remount, or a notice the view may have missed). It is
+//                       resumable: a view runs it in ~30 ms slices so that loading 150,000
+//                       pods (~2 s of parsing) never freezes the keyboard.
+import type { Node, Pod } from '../../src/kube/types.js';
+import {
+  NodeAllocationIndex,
+  nodeUsageFromMetrics,
+  type NodeAllocationDetail,
+  type NodeRow,
+  type PodAllocation,
+} from '../../src/model/allocation.js';
+import type { ChangeBatch, ClusterStore, MetricsSnapshot } from '../../src/store/clusterStore.js';
+
+export class NodeAllocationSelector {
+  readonly index = new NodeAllocationIndex();
+  /** The objects the index was fed, by store key (identity tells what changed). */
+  private readonly seenPods = new Map<string, Pod>();
+  private readonly seenNodes = new Map<string, Node>();
+  private seenMetrics: MetricsSnapshot | undefined;
+  private lastBatch: ChangeBatch | undefined;
+  private rowsCache: { version: number; rows: NodeRow[] } | undefined;
+  private missingCache: { version: number; pods: PodAllocation[] } | undefined;
+  /** An unfinished reconcile: the store's pod keys still to check. */
+  private pass: { it: Iterator<string>; done: number; total: number } | undefined;
+
+  constructor(readonly store: ClusterStore) {}
+
+  /** The index version: changes whenever a row or a node's pod list may have changed. */
+  get version(): number {
+    return this.index.version;
+  }
+
+  /**
+   * Apply a change batch (O(changed keys)), or with no batch start a reconcile by identity
+   * and run it for up to `budgetMs` (default: to the end). Returns the index version.
+   * A reconcile that did not finish goes on with `step()`; batches keep applying meanwhile.
+   */
+  sync(batch: ChangeBatch | undefined, budgetMs = Infinity): number {
+    if (batch) {
+      // Several subscribers (table, detail) may hand over the same batch: apply it once.
+      if (batch === this.lastBatch) return this.index.version;
+      this.lastBatch = batch;
+      const nodes = batch.changed.get('nodes');
+      if (nodes) for (const k of nodes) this.syncNode(k);
+      const pods = batch.changed.get('pods');
+      if (pods) for (const k of pods) this.syncPod(k);
+      if (batch.metricsChanged) this.syncMetrics();
+      return this.index.version;
+    }
+    // Nodes are few (<= 5,000) and cheap: all at once. Pods go through the resumable pass.
+    const nodes = this.store.list('nodes');
+    for (const [k, n] of nodes) if (this.seenNodes.get(k) !== n) this.syncNode(k);
+    for (const k of [...this.seenNodes.keys()]) if (!nodes.has(k)) this.syncNode(k);
+    if (this.store.metrics !== this.seenMetrics) this.syncMetrics();
+    const pods = this.store.list('pods');
+    // A Map iterator stays valid while the map changes (entries added later are visited too).
+    this.pass = { it: pods.keys(), done: 0, total: pods.size };
+    this.step(budgetMs);
+    return this.index.version;
+  }
+
+  /** Go on with an unfinished reconcile for about `budgetMs`; true when in sync. */
+  step(budgetMs = Infinity): boolean {
+    const pass = this.pass;
+    if (!pass) return true;
+    const deadline = performance.now() + budgetMs;
+    for (;;) {
+      // Check the clock every 256 pods: performance.now() costs more than an unchanged pod.
+      for (let i = 0; i < 256; i++) {
+        const r = pass.it.next();
+        if (r.done) {
+          const pods = this.store.list('pods');
+          for (const k of [...this.seenPods.keys()]) if (!pods.has(k)) this.syncPod(k);
+          this.pass = undefined;
+          return true;
+        }
+        this.syncPod(r.value);
+        pass.done++;
+      }
+      if (performance.now() >= deadline) return false;
+    }
+  }
+
+  /** Progress of an unfinished reconcile (pods checked / pods in the store), else undefined. */
+  get progress(): { done: number; total: number } | undefined {
+    return this.pass ? { done: this.pass.done, total: Math.max(this.pass.total, this.pass.done) } : undefined;
+  }
+
+  private syncNode(key: string): void {
+    const n = this.store.get('nodes', key);
+    if (n) {
+      if (this.seenNodes.get(key) === n) return;
+      this.seenNodes.set(key, n);
+      this.index.upsertNode(n);
+    } else if (this.seenNodes.delete(key)) {
+      this.index.deleteNode(key);
+    }
+  }
+
+  private syncPod(key: string): void {
+    const p = this.store.get('pods', key);
+    if (p) {
+      if (this.seenPods.get(key) === p) return;
+      this.seenPods.set(key, p);
+      this.index.upsertPod(p);
+    } else if (this.seenPods.delete(key)) {
+      this.index.deletePod(key);
+    }
+  }
+
+  private syncMetrics(): void {
+    const m = this.store.metrics;
+    this.seenMetrics = m;
+    this.index.setNodeUsage(m.available ? nodeUsageFromMetrics(m.nodes.values()) : undefined);
+  }
+
+  /** All node rows by name (only the rows of changed nodes are rebuilt). */
+  rows(): NodeRow[] {
+    const v = this.index.version;
+    if (this.rowsCache?.version !== v) this.rowsCache = { version: v, rows: this.index.rows() };
+    return this.rowsCache.rows;
+  }
+
+  /** kubectl describe node's pod list and "Allocated resources" (O(pods on the node)). */
+  nodeDetail(name: string): NodeAllocationDetail | undefined {
+    return this.index.nodeDetail(name);
+  }
+
+  /** Cluster-wide pods with a container lacking requests or limits (O(pods), memoized). */
+  podsMissingResources(): PodAllocation[] {
+    const v = this.index.version;
+    if (this.missingCache?.version !== v) this.missingCache = { version: v, pods: this.index.podsMissingResources() };
+    return this.missingCache.pods;
+  }
+
+  /** Metrics as the store has them: whether usage columns have data. */
+  get metricsAvailable(): boolean {
+    return this.store.metrics.available;
+  }
+}
+
+const selectors = new WeakMap<ClusterStore, NodeAllocationSelector>();
+
+/** The selector of a store (created on first use, kept as long as the store lives). */
+export function nodeAllocationFor(store: ClusterStore): NodeAllocationSelector {
+  let s = selectors.get(store);
+  if (!s) selectors.set(store, (s = new NodeAllocationSelector(store)));
+  return s;
+}

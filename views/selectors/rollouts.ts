@@ -1,0 +1,398 @@
+// Rows of the rollouts view (Deployments, StatefulSets, DaemonSets), kept up to date from the
+// store's change batches: only the workloads a batch touches are recomputed, and the order
+// (failing first) is re-sorted only when a row came, went or changed rank.
+//
+// Pods are read only for workloads whose rollout is not complete (via podsByOwner), to say
+// why they fail (CrashLoopBackOff, ImagePullBackOff, Unhealthy probes, ...). A healthy
+// workload whose pods start failing changes its own status first, which brings it here.
+import type { ControllerRevision, DaemonSet, Deployment, KubeObject, Pod, ResourceKind, StatefulSet } from '../../src/kube/types.js';
+import {
+  controllerRevisionHistory,
+  controllerRevisionPatch,
+  deploymentHistory,
+  ownedControllerRevisions,
+  planControllerRevisionUndo,
+  planDeploymentUndo,
+  REVISION_ANNOTATION,
+  replicaSetRevision,
+  rolloutState,
+  semanticEqual,
+  templateImages,
+  type RevisionEntry,
+  type RolloutState,
+  type UndoPlan,
+  type WorkloadKind,
+} from '../../src/model/rollout.js';
+import { podDisplayStatus } from '../../src/model/podStatus.js';
+import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
+
+export type { WorkloadKind };
+
+/** One reason pods of a workload are not healthy, with how many pods show it. */
+export interface PodProblem {
+  reason: string;
+  count: number;
+  /** A pod showing it (the first by name), for the detail line. */
+  example: string;
+}
+
+export interface RolloutRow {
+  /** "Deployment/shop/checkout". */
+  key: string;
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  uid: string;
+  /** The revision the workload runs now (undefined when unknown). */
+  revision?: number;
+  /** Container images (init containers first), without the container names. */
+  images: string[];
+  /** "RollingUpdate 25%/25%", "Recreate", "OnDelete", "RollingUpdate partition 2". */
+  strategy: string;
+  state: RolloutState;
+  /** Reasons of the unhealthy pods, most frequent first (empty for complete rollouts). */
+  problems: PodProblem[];
+  /** Stalled, or pods crash-looping, failing to pull, failing probes, ... */
+  failing: boolean;
+  /** Sort rank: 0 stalled, 1 failing, 2 progressing, 3 paused, 4 complete. */
+  rank: number;
+  /** What `/` matches against. */
+  filterText: string;
+}
+
+export interface RolloutSnapshot {
+  /** Row keys, failing first, then by namespace, name and kind. */
+  order: readonly string[];
+  rows: ReadonlyMap<string, RolloutRow>;
+  /** Bumped whenever any row changed. */
+  version: number;
+}
+
+export const WORKLOAD_RESOURCES: Record<WorkloadKind, 'deployments' | 'statefulsets' | 'daemonsets'> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+};
+const KIND_OF: Partial<Record<ResourceKind, WorkloadKind>> = { deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet' };
+
+/** kubectl's short names. */
+export const SHORT_KIND: Record<WorkloadKind, string> = { Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds' };
+
+export function rowKeyOf(kind: WorkloadKind, storeKey: string): string {
+  return `${kind}/${storeKey}`;
+}
+
+/** "Deployment/shop/checkout" -> kind and the store key "shop/checkout". */
+export function parseRowKey(key: string): { kind: WorkloadKind; storeKey: string } {
+  const i = key.indexOf('/');
+  return { kind: key.slice(0, i) as WorkloadKind, storeKey: key.slice(i + 1) };
+}
+
+type Workload = Deployment | StatefulSet | DaemonSet;
+
+export function getWorkload(store: ClusterStore, kind: WorkloadKind, storeKey: string): Workload | undefined {
+  return store.get(WORKLOAD_RESOURCES[kind], storeKey);
+}
+
+/** Pod reasons that make a rollout failing (not just slow). */
+const FAILING_REASON = /BackOff|ErrImage|InvalidImageName|Err|Error|Failed|OOMKilled|Unhealthy|CreateContainer|Evicted|Multi-Attach/;
+/** Reasons that are part of any rollout and say nothing by themselves. */
+const NORMAL_REASON = new Set(['Running', 'Completed', 'Succeeded', 'Terminating']);
+/** Reasons of a pod that has not started yet: a Warning event on it may say why. */
+const WAITING_REASON = new Set(['Pending', 'ContainerCreating', 'PodInitializing']);
+
+const controllerOf = (o: KubeObject) => o.metadata.ownerReferences?.find((r) => r.controller);
+
+function strategyText(kind: WorkloadKind, w: Workload): string {
+  if (kind === 'Deployment') {
+    const s = (w as Deployment).spec.strategy;
+    if (s?.type === 'Recreate') return 'Recreate';
+    const ru = s?.rollingUpdate;
+    return `RollingUpdate ${ru?.maxSurge ?? '25%'}/${ru?.maxUnavailable ?? '25%'}`;
+  }
+  const us = (w as StatefulSet | DaemonSet).spec.updateStrategy;
+  const type = us?.type ?? 'RollingUpdate';
+  if (type !== 'RollingUpdate') return type;
+  const ru = us?.rollingUpdate as { partition?: number; maxUnavailable?: number | string; maxSurge?: number | string } | undefined;
+  if (kind === 'StatefulSet') return ru?.partition ? `RollingUpdate partition ${ru.partition}` : 'RollingUpdate';
+  return `RollingUpdate ${ru?.maxSurge ?? 0}/${ru?.maxUnavailable ?? 1}`;
+}
+
+function imagesOf(w: Workload): string[] {
+  return templateImages(w.spec.template).map((ci) => ci.slice(ci.indexOf('=') + 1));
+}
+
+/** The ControllerRevision the StatefulSet/DaemonSet runs (its revision number). */
+function controllerRevisionNumber(store: ClusterStore, w: StatefulSet | DaemonSet): number | undefined {
+  const ns = w.metadata.namespace ?? '';
+  const update = w.status?.updateRevision;
+  if (update) {
+    const cr = store.get('controllerrevisions', `${ns}/${update}`);
+    if (cr) return cr.revision;
+  }
+  const owned = ownedControllerRevisions(w, store.objectsByIndex<'controllerrevisions'>('controllerrevisionsByOwner', w.metadata.uid));
+  const patch = controllerRevisionPatch(w);
+  let best: ControllerRevision | undefined;
+  for (const cr of owned) if (semanticEqual(patch, cr.data) && (!best || cr.revision > best.revision)) best = cr;
+  return best?.revision;
+}
+
+function deploymentRevisionNumber(store: ClusterStore, d: Deployment): number | undefined {
+  if (d.metadata.annotations?.[REVISION_ANNOTATION] !== undefined) return replicaSetRevision(d);
+  let max: number | undefined;
+  for (const rs of store.objectsByIndex<'replicasets'>('replicasetsByOwner', d.metadata.uid)) {
+    const r = replicaSetRevision(rs);
+    if (r !== undefined && (max === undefined || r > max)) max = r;
+  }
+  return max;
+}
+
+/** The pods of a workload (through its ReplicaSets for a Deployment). */
+export function workloadPods(store: ClusterStore, kind: WorkloadKind, w: Workload): Pod[] {
+  if (kind !== 'Deployment') return store.objectsByIndex<'pods'>('podsByOwner', w.metadata.uid);
+  const out: Pod[] = [];
+  for (const rsKey of store.byIndex('replicasetsByOwner', w.metadata.uid)) {
+    const rs = store.get('replicasets', rsKey);
+    if (rs) out.push(...store.objectsByIndex<'pods'>('podsByOwner', rs.metadata.uid));
+  }
+  return out;
+}
+
+/** Why a pod is not healthy, or undefined when it is (or is just going away). */
+export function podProblemReason(store: ClusterStore, pod: Pod): string | undefined {
+  const s = podDisplayStatus(pod);
+  if (s.reason === 'Running' && !s.ready) {
+    // Running but not ready: a failing probe says so in an Unhealthy event.
+    for (const k of store.byIndex('eventsByObject', pod.metadata.uid)) {
+      const e = store.get('events', k);
+      if (e?.reason === 'Unhealthy') return 'Unhealthy';
+    }
+    return 'NotReady';
+  }
+  if (NORMAL_REASON.has(s.reason)) return undefined;
+  if (WAITING_REASON.has(s.reason)) {
+    // Stuck before starting: the pod's latest Warning event says why (FailedAttachVolume,
+    // FailedMount, FailedScheduling, ...).
+    let latest: { reason: string; at: string } | undefined;
+    for (const k of store.byIndex('eventsByObject', pod.metadata.uid)) {
+      const e = store.get('events', k);
+      if (e?.type !== 'Warning' || !e.reason) continue;
+      const at = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '';
+      if (!latest || at > latest.at) latest = { reason: e.reason, at };
+    }
+    if (latest) return latest.reason;
+  }
+  return s.reason || 'Unknown';
+}
+
+function problemsOf(store: ClusterStore, pods: Pod[]): PodProblem[] {
+  const by = new Map<string, PodProblem>();
+  for (const p of pods) {
+    const reason = podProblemReason(store, p);
+    if (!reason) continue;
+    const cur = by.get(reason);
+    if (!cur) by.set(reason, { reason, count: 1, example: p.metadata.name });
+    else {
+      cur.count++;
+      if (p.metadata.name < cur.example) cur.example = p.metadata.name;
+    }
+  }
+  return [...by.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}
+
+/** Build the row of one workload (pods are read only when its rollout is not complete). */
+export function buildRow(store: ClusterStore, kind: WorkloadKind, w: Workload): { row: RolloutRow; pods: Pod[] } {
+  const state = rolloutState(kind, w);
+  const revision = kind === 'Deployment' ? deploymentRevisionNumber(store, w as Deployment) : controllerRevisionNumber(store, w as StatefulSet | DaemonSet);
+  const pods = state.phase === 'complete' ? [] : workloadPods(store, kind, w);
+  const problems = problemsOf(store, pods);
+  const failing = state.phase === 'stalled' || problems.some((p) => FAILING_REASON.test(p.reason));
+  const rank = state.phase === 'stalled' ? 0 : failing ? 1 : state.phase === 'progressing' ? 2 : state.phase === 'paused' ? 3 : 4;
+  const namespace = w.metadata.namespace ?? '';
+  const name = w.metadata.name;
+  const row: RolloutRow = {
+    key: rowKeyOf(kind, `${namespace}/${name}`),
+    kind,
+    namespace,
+    name,
+    uid: w.metadata.uid,
+    revision,
+    images: imagesOf(w),
+    strategy: strategyText(kind, w),
+    state,
+    problems,
+    failing,
+    rank,
+    filterText: `${namespace}/${name} ${SHORT_KIND[kind]}`,
+  };
+  return { row, pods };
+}
+
+function compareRows(a: RolloutRow, b: RolloutRow): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
+}
+
+function sameRow(a: RolloutRow | undefined, b: RolloutRow): boolean {
+  if (!a) return false;
+  return (
+    a.rank === b.rank &&
+    a.revision === b.revision &&
+    a.strategy === b.strategy &&
+    a.images.join() === b.images.join() &&
+    a.state.phase === b.state.phase &&
+    a.state.message === b.state.message &&
+    a.state.desired === b.state.desired &&
+    a.state.updated === b.state.updated &&
+    a.state.ready === b.state.ready &&
+    a.state.available === b.state.available &&
+    JSON.stringify(a.problems) === JSON.stringify(b.problems)
+  );
+}
+
+/**
+ * The incremental row index. `update(store, batch)` returns the same snapshot object when
+ * nothing the view shows changed, so `useStore` does not re-render.
+ */
+export class RolloutIndex {
+  private rows = new Map<string, RolloutRow>();
+  private order: string[] = [];
+  private snapshot: RolloutSnapshot = { order: [], rows: this.rows, version: 0 };
+  /** ReplicaSet / ControllerRevision store key -> row key (to find the owner of a deleted one). */
+  private owned = new Map<string, string>();
+  /** Pod store key -> row key, only for the pods of rows that read their pods. */
+  private podRows = new Map<string, string>();
+  private rowPods = new Map<string, string[]>();
+
+  update(store: ClusterStore, batch: ChangeBatch | undefined): RolloutSnapshot {
+    if (!batch) return this.rebuild(store);
+    const dirty = new Set<string>();
+    for (const [res, kind] of Object.entries(KIND_OF) as [ResourceKind, WorkloadKind][]) {
+      for (const k of batch.changed.get(res) ?? []) dirty.add(rowKeyOf(kind, k));
+    }
+    for (const k of batch.changed.get('replicasets') ?? []) {
+      const prev = this.owned.get(`rs:${k}`);
+      if (prev) dirty.add(prev);
+      const rs = store.get('replicasets', k);
+      const ref = rs && controllerOf(rs);
+      if (ref?.kind === 'Deployment') dirty.add(rowKeyOf('Deployment', `${rs!.metadata.namespace}/${ref.name}`));
+    }
+    for (const k of batch.changed.get('controllerrevisions') ?? []) {
+      const prev = this.owned.get(`cr:${k}`);
+      if (prev) dirty.add(prev);
+      const cr = store.get('controllerrevisions', k);
+      const ref = cr && controllerOf(cr);
+      if (ref && (ref.kind === 'StatefulSet' || ref.kind === 'DaemonSet')) dirty.add(rowKeyOf(ref.kind, `${cr!.metadata.namespace}/${ref.name}`));
+    }
+    // Pods matter only for the rows that read them (rollouts not complete).
+    for (const k of batch.changed.get('pods') ?? []) {
+      const prev = this.podRows.get(k);
+      if (prev) dirty.add(prev);
+      const pod = store.get('pods', k);
+      const owner = pod && this.podOwnerRow(store, pod);
+      if (owner && this.rowPods.has(owner)) dirty.add(owner);
+    }
+    for (const k of batch.changed.get('events') ?? []) {
+      const e = store.get('events', k);
+      const io = e?.involvedObject;
+      if (io?.kind !== 'Pod') continue;
+      const row = this.podRows.get(`${io.namespace}/${io.name}`);
+      if (row) dirty.add(row);
+    }
+    if (dirty.size === 0) return this.snapshot;
+
+    let changed = false;
+    let resort = false;
+    for (const key of dirty) {
+      const { kind, storeKey } = parseRowKey(key);
+      const w = getWorkload(store, kind, storeKey);
+      const old = this.rows.get(key);
+      if (!w) {
+        if (old) {
+          this.forget(key);
+          this.rows.delete(key);
+          changed = resort = true;
+        }
+        continue;
+      }
+      const row = this.compute(store, kind, w);
+      if (sameRow(old, row)) continue;
+      this.rows.set(key, row);
+      changed = true;
+      if (!old || old.rank !== row.rank) resort = true;
+    }
+    if (!changed) return this.snapshot;
+    if (resort) this.sort();
+    this.snapshot = { order: this.order, rows: this.rows, version: this.snapshot.version + 1 };
+    return this.snapshot;
+  }
+
+  private rebuild(store: ClusterStore): RolloutSnapshot {
+    this.rows = new Map();
+    this.owned.clear();
+    this.podRows.clear();
+    this.rowPods.clear();
+    for (const [res, kind] of Object.entries(KIND_OF) as [ResourceKind, WorkloadKind][]) {
+      for (const w of store.list(res).values()) {
+        const row = this.compute(store, kind, w as Workload);
+        this.rows.set(row.key, row);
+      }
+    }
+    this.sort();
+    this.snapshot = { order: this.order, rows: this.rows, version: this.snapshot.version + 1 };
+    return this.snapshot;
+  }
+
+  private sort(): void {
+    this.order = [...this.rows.values()].sort(compareRows).map((r) => r.key);
+  }
+
+  private compute(store: ClusterStore, kind: WorkloadKind, w: Workload): RolloutRow {
+    this.forget(rowKeyOf(kind, `${w.metadata.namespace}/${w.metadata.name}`));
+    const { row, pods } = buildRow(store, kind, w);
+    const ns = row.namespace;
+    if (kind === 'Deployment') {
+      for (const k of store.byIndex('replicasetsByOwner', row.uid)) this.owned.set(`rs:${k}`, row.key);
+    } else {
+      for (const k of store.byIndex('controllerrevisionsByOwner', row.uid)) this.owned.set(`cr:${k}`, row.key);
+    }
+    if (row.state.phase !== 'complete') {
+      const keys = pods.map((p) => `${ns}/${p.metadata.name}`);
+      for (const k of keys) this.podRows.set(k, row.key);
+      this.rowPods.set(row.key, keys);
+    }
+    return row;
+  }
+
+  private forget(rowKey: string): void {
+    for (const k of this.rowPods.get(rowKey) ?? []) if (this.podRows.get(k) === rowKey) this.podRows.delete(k);
+    this.rowPods.delete(rowKey);
+  }
+
+  private podOwnerRow(store: ClusterStore, pod: Pod): string | undefined {
+    const ref = controllerOf(pod);
+    if (!ref) return undefined;
+    const ns = pod.metadata.namespace ?? '';
+    if (ref.kind === 'StatefulSet' || ref.kind === 'DaemonSet') return rowKeyOf(ref.kind, `${ns}/${ref.name}`);
+    if (ref.kind !== 'ReplicaSet') return undefined;
+    const rs = store.get('replicasets', `${ns}/${ref.name}`);
+    const owner = rs && controllerOf(rs);
+    return owner?.kind === 'Deployment' ? rowKeyOf('Deployment', `${ns}/${owner.name}`) : undefined;
+  }
+}
+
+// ---- history and undo plans (for one workload) ---------------------------------------------
+
+/** `kubectl rollout history` of a workload, from the store. */
+export function historyOf(store: ClusterStore, kind: WorkloadKind, w: Workload, now = Date.now()): RevisionEntry[] {
+  if (kind === 'Deployment') return deploymentHistory(w as Deployment, store.objectsByIndex<'replicasets'>('replicasetsByOwner', w.metadata.uid), now);
+  return controllerRevisionHistory(w as StatefulSet | DaemonSet, store.objectsByIndex<'controllerrevisions'>('controllerrevisionsByOwner', w.metadata.uid), now);
+}
+
+/** The undo plan from the store (for the confirm dialog; Actions re-plans from a fresh read). */
+export function planUndoFromStore(store: ClusterStore, kind: WorkloadKind, w: Workload, toRevision = 0): UndoPlan {
+  if (kind === 'Deployment') return planDeploymentUndo(w as Deployment, store.objectsByIndex<'replicasets'>('replicasetsByOwner', w.metadata.uid), toRevision);
+  return planControllerRevisionUndo(kind, w as StatefulSet | DaemonSet, store.objectsByIndex<'controllerrevisions'>('controllerrevisionsByOwner', w.metadata.uid), toRevision);
+}
