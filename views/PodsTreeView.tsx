@@ -2,9 +2,10 @@
 // container by default), every group with its roll-ups, live.
 //
 // The tree lives in a PodTreeModel (views/selectors/podTree.ts) fed from the store's change
-// batches; only the rows that fit are formatted, one <Text> each. The cursor is a row id, so
-// it stays on the same group while rows come and go above it (and falls back to the nearest
-// surviving ancestor when its row goes away).
+// batches; only the rows that fit are fetched (LabelTree's windowed API: no frame lists every
+// visible row) and formatted, one <Text> each. The cursor is a row id, so it stays on the same
+// group while rows come and go above it (and falls back to the nearest surviving ancestor when
+// its row goes away).
 //
 // Hierarchy: this session's edit > --group-by > the saved setting > the default.
 import { Box, Text } from 'ink';
@@ -249,24 +250,24 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   podsTreeProbe.model = model;
   const podsState = useStore(store, (s) => s.state('pods'));
   const tree = model.active;
-  const rows = tree.visibleRows();
+  const rowCount = tree.visibleCount();
 
   // ---- layout ----
   const hasUsage = model.tree.root.rollup.podsWithUsage > 0;
   const listHeight = Math.max(1, height - 2);
   // Where the cursor is, computed from the selected id each time: several keys can arrive in
   // one input chunk, before any re-render, and each must see what the previous one did.
-  const cursorNow = (): { rows: TreeRow[]; index: number } => {
+  const cursorNow = (): { count: number; index: number } => {
     const t = model.active;
-    const rs = t.visibleRows();
+    const n = t.visibleCount();
     const i = ui.selectedId === undefined ? 0 : t.indexOfId(ui.selectedId);
-    return { rows: rs, index: Math.min(Math.max(0, i), Math.max(0, rs.length - 1)) };
+    return { count: n, index: Math.min(Math.max(0, i), Math.max(0, n - 1)) };
   };
   const cursor = cursorNow().index;
   if (cursor < ui.top) ui.top = cursor;
   if (cursor >= ui.top + listHeight) ui.top = cursor - listHeight + 1;
-  ui.top = Math.max(0, Math.min(ui.top, Math.max(0, rows.length - listHeight)));
-  const visible = rows.slice(ui.top, ui.top + listHeight);
+  ui.top = Math.max(0, Math.min(ui.top, Math.max(0, rowCount - listHeight)));
+  const visible = model.window(ui.top, listHeight);
   // The name column grows to the widest name seen on screen and does not shrink back while
   // scrolling (no jitter); it resets when the hierarchy changes.
   for (const r of visible) ui.nameWidth = Math.max(ui.nameWidth, textWidth(rowLabel(r)));
@@ -274,9 +275,9 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
 
   // ---- actions ----
   const select = (i: number) => {
-    const { rows: rs } = cursorNow();
-    if (rs.length === 0) return;
-    ui.selectedId = rs[Math.max(0, Math.min(rs.length - 1, i))].id;
+    const { count: n } = cursorNow();
+    if (n === 0) return;
+    ui.selectedId = model.active.rowAt(Math.max(0, Math.min(n - 1, i)))!.id;
     redraw();
   };
   const parentIndex = (row: TreeRow): number => {
@@ -338,8 +339,8 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
       }
       return false;
     }
-    const { rows: rs, index: cursor } = cursorNow();
-    const current = rs[cursor] as TreeRow | undefined;
+    const { index: cursor } = cursorNow();
+    const current = model.active.rowAt(cursor);
     switch (action) {
       case 'toggle':
       case 'enter':
@@ -358,7 +359,7 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
         if (current.type !== 'container' && current.expanded) model.update((t) => t.setExpanded(current.id, current.depth, false));
         else {
           const p = parentIndex(current);
-          if (p >= 0) ui.selectedId = rs[p].id;
+          if (p >= 0) ui.selectedId = model.active.rowAt(p)!.id;
         }
         redraw();
         return true;
@@ -441,7 +442,7 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
       <Text bold wrap="truncate">
         {truncate(' '.repeat(MARK) + treeHeader(layout), width)}
       </Text>
-      {rows.length === 0 ? (
+      {rowCount === 0 ? (
         <Text dimColor>{truncate('  ' + empty, width)}</Text>
       ) : (
         visible.map((row, i) => {

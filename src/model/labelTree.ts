@@ -1,9 +1,15 @@
 // Pods grouped by a label hierarchy (issue 4): namespace > application > component > pod >
 // container by default, with roll-ups on every group, updated in place on each watch event.
 //
-// Complexity: addOrUpdatePod / removePod walk the pod's path only (O(depth)); children are
-// sorted lazily, and only when an expanded group is flattened, so an event never re-sorts the
-// 150,000 pods. `visibleRows()` is cached until the next change.
+// Complexity: addOrUpdatePod / removePod walk the pod's path only (O(depth)), plus keeping
+// the sorted child lists along that path in order (a binary-search insert, or one element
+// moved in worst-first order: O(fan-out)). Child lists are sorted lazily, the first time a
+// window or an index needs them, so an event never re-sorts the 150,000 pods.
+//
+// Every group keeps `below`, the number of rows shown under it when it is open, updated along
+// the changed pod's path (and on expand / collapse), so a view's window of rows, the row at
+// an index and the index of a row id are found by walking down with those counts: O(depth x
+// fan-out + window), never O(visible rows). `visibleRows()` lists everything (tests, bench).
 
 import type { Container, ContainerStatus, Pod, PodMetrics } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
@@ -244,9 +250,13 @@ export interface GroupNode {
   /** Pods, on groups of the last level only. */
   pods: Map<string, PodSummary>;
   rollup: Rollup;
-  /** Lazily sorted children / pods (null = needs sorting). */
+  /** Lazily sorted children / pods (null = needs sorting); kept in order once sorted. */
   sortedChildren: GroupNode[] | null;
   sortedPods: PodSummary[] | null;
+  /** Rows shown under this group when it is open (its own row excluded), open or not. */
+  below: number;
+  /** Container rows of all its pods (last level only): `below` after expandToDepth in O(1). */
+  containerSum: number;
 }
 
 export interface ContainerInfo {
@@ -273,7 +283,23 @@ const POD_SEP = '\u001e';
 const CONTAINER_SEP = '\u001d';
 
 function newGroup(id: string, depth: number, value: string, missing: boolean, parent?: GroupNode): GroupNode {
-  return { id, depth, value, missing, parent, children: new Map(), pods: new Map(), rollup: emptyRollup(), sortedChildren: null, sortedPods: null };
+  return { id, depth, value, missing, parent, children: new Map(), pods: new Map(), rollup: emptyRollup(), sortedChildren: null, sortedPods: null, below: 0, containerSum: 0 };
+}
+
+/** Rows a pod's containers take when it is open (as many as containersOf lists). */
+function containerCount(p: PodSummary): number {
+  return (p.pod.spec?.initContainers?.length ?? 0) + (p.pod.spec?.containers?.length ?? 0);
+}
+
+/** First index whose element does not sort before x (arr sorted by cmp). */
+function lowerBound<T>(arr: readonly T[], x: T, cmp: (a: T, b: T) => number): number {
+  let lo = 0, hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(arr[mid], x) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function cmpStr(a: string, b: string): number {
@@ -331,10 +357,14 @@ export class LabelTree {
   private depthLimit: number;
   private overrides = new Map<string, boolean>();
   private flat: TreeRow[] | null = null;
-  private flatIndex: Map<string, number> | null = null;
   private conv = new Map<string, { pods: number; missing: number[] }>();
   private labelLevelIdx: number[];
   version = 0;
+  /**
+   * Work counter for tests (never timed): tree nodes and sorted-list slots touched by events,
+   * row queries and sorting. A test resets it, does one event and one window, and bounds it.
+   */
+  nodesVisited = 0;
 
   constructor(readonly levels: readonly Level[] = DEFAULT_HIERARCHY, pods: Iterable<Pod> = [], opts: LabelTreeOptions = {}) {
     this.root = newGroup('', -1, '', false);
@@ -358,7 +388,6 @@ export class LabelTree {
 
   private changed(): void {
     this.flat = null;
-    this.flatIndex = null;
     this.version++;
   }
 
@@ -416,18 +445,24 @@ export class LabelTree {
     for (let i = 0; i < p.path.length; i++) {
       const v = p.path[i];
       let c = g.children.get(v);
+      const created = !c;
       if (!c) {
         c = newGroup(i === 0 ? v : g.id + SEP + v, i, v, p.missing[i], g);
         g.children.set(v, c);
-        g.sortedChildren = null;
-      } else if (this.sortMode === 'worst') {
-        g.sortedChildren = null;
       }
       applyToRollup(c.rollup, p, 1);
+      if (created) {
+        this.placeChild(g, c, false);
+        this.bump(g, 1); // its own row (nothing under it yet)
+      } else if (this.sortMode === 'worst') {
+        this.placeChild(g, c, true);
+      }
       g = c;
     }
     g.pods.set(p.key, p);
-    g.sortedPods = null;
+    g.containerSum += containerCount(p);
+    this.placePod(g, undefined, p);
+    this.bump(g, this.podRows(g, p));
     this.convApply(p, 1);
   }
 
@@ -444,15 +479,14 @@ export class LabelTree {
     for (let i = 0; i < chain.length; i++) {
       applyToRollup(chain[i].rollup, old, -1);
       applyToRollup(chain[i].rollup, next, 1);
-      if (i > 0 && this.sortMode === 'worst') chain[i - 1].sortedChildren = null;
+      if (i > 0 && this.sortMode === 'worst') this.placeChild(chain[i - 1], chain[i], true);
     }
     const leaf = chain[chain.length - 1];
+    const before = this.podRows(leaf, old);
     leaf.pods.set(next.key, next);
-    if (leaf.sortedPods) {
-      const i = this.sortMode === 'name' ? leaf.sortedPods.indexOf(old) : -1;
-      if (i >= 0) leaf.sortedPods[i] = next;
-      else leaf.sortedPods = null;
-    }
+    leaf.containerSum += containerCount(next) - containerCount(old);
+    this.placePod(leaf, old, next);
+    this.bump(leaf, this.podRows(leaf, next) - before);
     this.podIndex.set(next.key, next);
     this.convApply(old, -1);
     this.convApply(next, 1);
@@ -463,19 +497,60 @@ export class LabelTree {
     const chain = this.chainOf(p);
     for (const g of chain) applyToRollup(g.rollup, p, -1);
     const leaf = chain[chain.length - 1];
+    this.bump(leaf, -this.podRows(leaf, p));
     leaf.pods.delete(p.key);
-    leaf.sortedPods = null;
+    leaf.containerSum -= containerCount(p);
+    this.placePod(leaf, p, undefined);
     for (let i = chain.length - 1; i >= 1; i--) {
       const g = chain[i];
       const parent = chain[i - 1];
       if (g.rollup.pods === 0) {
         parent.children.delete(g.value);
-        parent.sortedChildren = null;
+        this.placeChild(parent, g, true, false);
+        this.bump(parent, -this.rowsOf(g));
       } else if (this.sortMode === 'worst') {
-        parent.sortedChildren = null;
+        this.placeChild(parent, g, true);
       }
     }
     this.convApply(p, -1);
+  }
+
+  // ---- sorted lists, kept in order once built ----------------------------------------------
+
+  /** Put child c of g in place in g's sorted list (if built): taken out if `present` (its
+   *  sort key may have changed: worst-first order), put back unless `keep` is false. */
+  private placeChild(g: GroupNode, c: GroupNode, present: boolean, keep = true): void {
+    const arr = g.sortedChildren;
+    if (!arr) return;
+    if (present) {
+      // Its roll-up already changed, so it cannot be binary-searched: a native scan.
+      const i = arr.indexOf(c);
+      this.nodesVisited += i < 0 ? arr.length : i + 1;
+      if (i >= 0) arr.splice(i, 1);
+    }
+    if (keep) {
+      arr.splice(lowerBound(arr, c, cmpGroups(this.sortMode)), 0, c);
+      this.nodesVisited += Math.ceil(Math.log2(arr.length + 1));
+    }
+  }
+
+  /** Replace `old` by `next` in a leaf's sorted pod list (if built); either may be absent.
+   *  Summaries are immutable, so `old` is still where its own fields say. */
+  private placePod(leaf: GroupNode, old: PodSummary | undefined, next: PodSummary | undefined): void {
+    const arr = leaf.sortedPods;
+    if (!arr) return;
+    const cmp = cmpPods(this.sortMode);
+    this.nodesVisited += 2 * Math.ceil(Math.log2(arr.length + 1));
+    if (old) {
+      let i = lowerBound(arr, old, cmp);
+      if (arr[i] !== old) i = arr.indexOf(old);
+      if (i >= 0 && next && cmp(old, next) === 0) {
+        arr[i] = next; // same place (name order, or an unchanged worst-first key)
+        return;
+      }
+      if (i >= 0) arr.splice(i, 1);
+    }
+    if (next) arr.splice(lowerBound(arr, next, cmp), 0, next);
   }
 
   private convApply(p: PodSummary, sign: 1 | -1): void {
@@ -504,12 +579,18 @@ export class LabelTree {
 
   /** Children of a group in display order (sorted on first use after a change). */
   childrenOf(g: GroupNode): GroupNode[] {
-    if (!g.sortedChildren) g.sortedChildren = [...g.children.values()].sort(cmpGroups(this.sortMode));
+    if (!g.sortedChildren) {
+      g.sortedChildren = [...g.children.values()].sort(cmpGroups(this.sortMode));
+      this.nodesVisited += g.sortedChildren.length;
+    }
     return g.sortedChildren;
   }
 
   podsOf(g: GroupNode): PodSummary[] {
-    if (!g.sortedPods) g.sortedPods = [...g.pods.values()].sort(cmpPods(this.sortMode));
+    if (!g.sortedPods) {
+      g.sortedPods = [...g.pods.values()].sort(cmpPods(this.sortMode));
+      this.nodesVisited += g.sortedPods.length;
+    }
     return g.sortedPods;
   }
 
@@ -520,8 +601,10 @@ export class LabelTree {
   }
 
   setExpanded(id: string, depth: number, expanded: boolean): void {
+    const was = this.isExpanded(id, depth);
     if (expanded === depth < this.depthLimit) this.overrides.delete(id);
     else this.overrides.set(id, expanded);
+    if (was !== expanded) this.countExpansion(id, depth, expanded);
     this.changed();
   }
 
@@ -543,26 +626,167 @@ export class LabelTree {
   expandToDepth(d: number): void {
     this.depthLimit = d;
     this.overrides.clear();
+    this.recount(this.root);
     this.changed();
+  }
+
+  // ---- visible-row counts ----------------------------------------------------------------
+
+  /** Rows a child group takes in its parent's listing: its own, and what is under it if open. */
+  private rowsOf(c: GroupNode): number {
+    return 1 + (this.isExpanded(c.id, c.depth) ? c.below : 0);
+  }
+
+  /** Rows a pod takes in its leaf group's listing. */
+  private podRows(leaf: GroupNode, p: PodSummary): number {
+    return 1 + (this.isExpanded(leaf.id + POD_SEP + p.key, this.levels.length) ? containerCount(p) : 0);
+  }
+
+  /** The rows under g changed by delta: carry it up while the groups on the way are open. */
+  private bump(g: GroupNode, delta: number): void {
+    if (delta === 0) return;
+    for (let x: GroupNode | undefined = g; x; x = x.parent) {
+      this.nodesVisited++;
+      x.below += delta;
+      if (!this.isExpanded(x.id, x.depth)) return;
+    }
+  }
+
+  /** A group (depth < levels) or a pod (depth = levels) just opened or closed. */
+  private countExpansion(id: string, depth: number, expanded: boolean): void {
+    const podDepth = this.levels.length;
+    if (depth < podDepth) {
+      const g = this.groupAt(id, depth);
+      if (g) this.bump(g.parent!, expanded ? g.below : -g.below);
+    } else if (depth === podDepth) {
+      const cut = id.indexOf(POD_SEP);
+      const leaf = cut < 0 ? undefined : this.groupAt(id.slice(0, cut), depth - 1);
+      const p = leaf?.pods.get(id.slice(cut + 1));
+      if (leaf && p) this.bump(leaf, expanded ? containerCount(p) : -containerCount(p));
+    }
+  }
+
+  /** The group with this id at this depth (-1: the root). */
+  private groupAt(id: string, depth: number): GroupNode | undefined {
+    if (depth < 0) return this.root;
+    const path = id.split(SEP);
+    return path.length === depth + 1 ? this.group(path) : undefined;
+  }
+
+  /** Recompute `below` everywhere (expansion changed wholesale): O(groups), and O(pods) only
+   *  for leaves whose pods have their own expansion state. */
+  private recount(g: GroupNode): number {
+    this.nodesVisited++;
+    if (g.depth === this.levels.length - 1) {
+      if (this.overrides.size === 0) g.below = g.pods.size + (this.levels.length < this.depthLimit ? g.containerSum : 0);
+      else {
+        g.below = 0;
+        for (const p of g.pods.values()) g.below += this.podRows(g, p);
+      }
+      return g.below;
+    }
+    g.below = 0;
+    for (const c of g.children.values()) {
+      const n = this.recount(c);
+      g.below += 1 + (this.isExpanded(c.id, c.depth) ? n : 0);
+    }
+    return g.below;
   }
 
   // ---- rows ------------------------------------------------------------------------------
 
-  /** The rows a view shows: groups, and children of expanded groups only. Cached until a change. */
+  private groupRow(c: GroupNode, expanded: boolean): TreeRow {
+    return { type: 'group', id: c.id, depth: c.depth, expanded, group: c, levelName: levelName(this.levels[c.depth]) };
+  }
+
+  /** How many rows a view shows (groups, and children of open groups only). O(1). */
+  visibleCount(): number {
+    return this.root.below;
+  }
+
+  /**
+   * Rows [start, start + count) of the visible rows, found by walking down with the per-group
+   * row counts: O(depth x fan-out + count), whatever the number of visible rows.
+   */
+  rowsInWindow(start: number, count: number): TreeRow[] {
+    const out: TreeRow[] = [];
+    start = Math.max(0, Math.floor(start));
+    if (count <= 0 || start >= this.root.below) return out;
+    this.collect(this.root, start, out, Math.min(count, this.root.below - start));
+    return out;
+  }
+
+  /** The row at an index of the visible rows (undefined out of range). */
+  rowAt(index: number): TreeRow | undefined {
+    return index < 0 ? undefined : this.rowsInWindow(index, 1)[0];
+  }
+
+  /** Append the rows under the open group g, skipping the first `skip`, until out holds `limit`. */
+  private collect(g: GroupNode, skip: number, out: TreeRow[], limit: number): void {
+    const podDepth = this.levels.length;
+    if (g.depth + 1 < podDepth) {
+      for (const c of this.childrenOf(g)) {
+        if (out.length >= limit) return;
+        this.nodesVisited++;
+        const expanded = this.isExpanded(c.id, c.depth);
+        const size = 1 + (expanded ? c.below : 0);
+        if (skip >= size) {
+          skip -= size; // the whole subtree is above the window
+          continue;
+        }
+        if (skip === 0) out.push(this.groupRow(c, expanded));
+        else skip--;
+        if (expanded) this.collect(c, skip, out, limit);
+        skip = 0;
+      }
+      return;
+    }
+    const pods = this.podsOf(g);
+    let i = 0;
+    // No container rows under this group: one row per pod, so index straight in.
+    if (g.below === pods.length) [i, skip] = [skip, 0];
+    for (; i < pods.length && out.length < limit; i++) {
+      this.nodesVisited++;
+      const p = pods[i];
+      const id = g.id + POD_SEP + p.key;
+      const expanded = this.isExpanded(id, podDepth);
+      const n = expanded ? containerCount(p) : 0;
+      if (skip > n) {
+        skip -= 1 + n;
+        continue;
+      }
+      if (skip === 0) out.push({ type: 'pod', id, depth: podDepth, expanded, pod: p });
+      else skip--;
+      if (n) {
+        const cs = containersOf(p);
+        for (let j = skip; j < cs.length && out.length < limit; j++) {
+          out.push({ type: 'container', id: id + CONTAINER_SEP + cs[j].name, depth: podDepth + 1, pod: p, container: cs[j] });
+        }
+      }
+      skip = 0;
+    }
+  }
+
+  /**
+   * Every visible row, listed from scratch with freshly sorted children (it uses neither the
+   * kept sorted lists nor the row counts, so tests check the windowed API against it).
+   * O(visible rows x log): tests and benchmarks only; views use rowsInWindow. Cached until a
+   * change.
+   */
   visibleRows(): TreeRow[] {
     if (this.flat) return this.flat;
     const out: TreeRow[] = [];
     const podDepth = this.levels.length;
     const walk = (g: GroupNode) => {
       if (g.depth + 1 < podDepth) {
-        for (const c of this.childrenOf(g)) {
+        for (const c of [...g.children.values()].sort(cmpGroups(this.sortMode))) {
           const expanded = this.isExpanded(c.id, c.depth);
-          out.push({ type: 'group', id: c.id, depth: c.depth, expanded, group: c, levelName: levelName(this.levels[c.depth]) });
+          out.push(this.groupRow(c, expanded));
           if (expanded) walk(c);
         }
         return;
       }
-      for (const p of this.podsOf(g)) {
+      for (const p of [...g.pods.values()].sort(cmpPods(this.sortMode))) {
         const id = g.id + POD_SEP + p.key;
         const expanded = this.isExpanded(id, podDepth);
         out.push({ type: 'pod', id, depth: podDepth, expanded, pod: p });
@@ -574,25 +798,72 @@ export class LabelTree {
       }
     };
     walk(this.root);
+    this.nodesVisited += out.length;
     this.flat = out;
     return out;
   }
 
   /**
-   * Index of a row id in visibleRows(); when that row is gone, the nearest surviving ancestor
-   * (so the cursor stays put as pods come and go); -1 when none is visible.
+   * Index of a row id in the visible rows; when that row is gone (or hidden under a closed
+   * group), the nearest visible ancestor (so the cursor stays put as pods come and go); -1
+   * when none is visible. Walks down the id's path: O(depth x fan-out).
    */
   indexOfId(id: string): number {
-    const rows = this.visibleRows();
-    if (!this.flatIndex) this.flatIndex = new Map(rows.map((r, i) => [r.id, i]));
-    let cur = id;
-    for (;;) {
-      const i = this.flatIndex.get(cur);
-      if (i !== undefined) return i;
-      const cut = Math.max(cur.lastIndexOf(SEP), cur.lastIndexOf(POD_SEP), cur.lastIndexOf(CONTAINER_SEP));
-      if (cut < 0) return -1;
-      cur = cur.slice(0, cut);
+    const podCut = id.indexOf(POD_SEP);
+    const groupPart = podCut < 0 ? id : id.slice(0, podCut);
+    let podKey: string | undefined;
+    let container: string | undefined;
+    if (podCut >= 0) {
+      const rest = id.slice(podCut + 1);
+      const cc = rest.indexOf(CONTAINER_SEP);
+      podKey = cc < 0 ? rest : rest.slice(0, cc);
+      if (cc >= 0) container = rest.slice(cc + 1);
     }
+    const podDepth = this.levels.length;
+    // Pod ids of a hierarchy without levels start with the root's empty id.
+    const path = podKey !== undefined && podDepth === 0 && groupPart === '' ? [] : groupPart.split(SEP);
+    let g = this.root;
+    let at = -1; // index of g's row (the root has none)
+    for (let d = 0; d < path.length; d++) {
+      const c = d < podDepth ? g.children.get(path[d]) : undefined;
+      if (!c) return at;
+      at = this.childIndex(g, c, at);
+      const deeper = d < path.length - 1 || podKey !== undefined;
+      if (deeper && !this.isExpanded(c.id, c.depth)) return at;
+      g = c;
+    }
+    if (podKey === undefined) return at;
+    const p = g.depth === podDepth - 1 ? g.pods.get(podKey) : undefined;
+    if (!p) return at;
+    at = this.podRowIndex(g, p, at);
+    const podId = g.id + POD_SEP + p.key;
+    if (container === undefined || !this.isExpanded(podId, podDepth)) return at;
+    const j = containersOf(p).findIndex((c) => c.name === container);
+    return j < 0 ? at : at + 1 + j;
+  }
+
+  /** Index of child c's row, g's row being at gAt. */
+  private childIndex(g: GroupNode, c: GroupNode, gAt: number): number {
+    const kids = this.childrenOf(g);
+    let pos = lowerBound(kids, c, cmpGroups(this.sortMode));
+    if (kids[pos] !== c) pos = kids.indexOf(c);
+    let at = gAt + 1;
+    for (let j = 0; j < pos; j++) at += this.rowsOf(kids[j]);
+    this.nodesVisited += pos + 1;
+    return at;
+  }
+
+  /** Index of pod p's row in leaf group g, g's row being at gAt. */
+  private podRowIndex(g: GroupNode, p: PodSummary, gAt: number): number {
+    const pods = this.podsOf(g);
+    let pos = lowerBound(pods, p, cmpPods(this.sortMode));
+    if (pods[pos] !== p) pos = pods.indexOf(p);
+    this.nodesVisited += Math.ceil(Math.log2(pods.length + 1));
+    if (g.below === pods.length) return gAt + 1 + pos;
+    let at = gAt + 1;
+    for (let j = 0; j < pos; j++) at += this.podRows(g, pods[j]);
+    this.nodesVisited += pos;
+    return at;
   }
 
   /** The group at a path of values, if present. */

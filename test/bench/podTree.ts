@@ -3,14 +3,17 @@
 //   npx tsx --expose-gc test/bench/podTree.ts [pods=150000] [nodes=5000]
 //
 // 1. full grouping of every pod (what happens once per hierarchy / namespace / filter change),
-// 2. one watch event (store upsert -> change batch -> PodTreeModel.sync -> visible rows),
-// 3. a burst of 2,000 events delivered in one coalesced batch,
+// 2. one watch event (store upsert -> change batch -> PodTreeModel.sync), then the frame the
+//    view draws: the row count, the cursor's index (a row id in the middle of the list) and
+//    one screen of rows (LabelTree.rowsInWindow), with the tree's work counter per event,
+// 3. a burst of 2,000 events delivered in one coalesced batch, then a frame,
+// 4. keys: open and close the cursor's group, expand all, each followed by a frame,
 // and proves the tree was not rebuilt for them: the model's rebuild counter stays at 1, and
 // the incremental tree equals one built from scratch afterwards.
 import { performance } from 'node:perf_hooks';
 import { leanObject } from '../../src/kube/lean.js';
 import type { Pod } from '../../src/kube/types.js';
-import { DEFAULT_HIERARCHY, parseHierarchy } from '../../src/model/labelTree.js';
+import { DEFAULT_HIERARCHY, parseHierarchy, type TreeRow } from '../../src/model/labelTree.js';
 import { loadScenario } from '../../src/sim/scenarios/index.js';
 import { Store } from '../../src/sim/store.js';
 import { ClusterStore, type ChangeBatch } from '../../src/store/clusterStore.js';
@@ -21,6 +24,8 @@ const N_NODES = Number(process.argv[3] ?? 5000);
 const ms = (t0: number) => performance.now() - t0;
 const f = (x: number) => (x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+/** Rows on one screen (a 42-line terminal). */
+const SCREEN = 40;
 
 function line(label: string, value: string) {
   console.log(`${label.padEnd(58)} ${value}`);
@@ -49,17 +54,18 @@ for (const [name, spec] of [
   const levels = spec ? parseHierarchy(spec) : DEFAULT_HIERARCHY;
   const times: number[] = [];
   let rows = 0;
-  let firstRows = 0;
+  let firstScreen = 0;
   for (let i = 0; i < 3; i++) {
     const m = new PodTreeModel(levels, undefined);
     t0 = performance.now();
     m.sync(store, undefined);
     times.push(ms(t0));
     t0 = performance.now();
-    rows = m.rows().length;
-    firstRows = ms(t0);
+    rows = m.active.visibleCount();
+    m.window(0, SCREEN);
+    firstScreen = ms(t0);
   }
-  line(`full grouping, ${name}`, `${f(Math.min(...times))} ms (best of 3; ${rows} visible rows built in ${f(firstRows)} ms)`);
+  line(`full grouping, ${name}`, `${f(Math.min(...times))} ms (best of 3; ${rows} visible rows, first screen in ${f(firstScreen)} ms)`);
 }
 
 gc();
@@ -72,8 +78,17 @@ store.subscribe((b) => {
   model.sync(store, b);
 });
 model.sync(store, undefined);
-model.rows();
 gc();
+// The cursor on a row in the middle of the list; each frame keeps it on screen, as the view does.
+const cursorId = model.active.rowAt(Math.floor(model.active.visibleCount() / 2))!.id;
+/** What the view computes per frame: count, cursor index, one screen of rows. */
+function frame(): TreeRow[] {
+  const t = model.active;
+  const index = t.indexOfId(cursorId);
+  const top = Math.max(0, Math.min(index - SCREEN / 2, t.visibleCount() - SCREEN));
+  return model.window(top, SCREEN);
+}
+frame();
 const keys = [...store.list('pods').keys()];
 let rng = 7;
 const rand = (n: number) => ((rng = (rng * 1103515245 + 12345) % 2 ** 31), rng % n);
@@ -92,18 +107,22 @@ function modified(p: Pod): Pod {
 // ---- 2. one watch event ----
 const syncTimes: number[] = [];
 const frameTimes: number[] = [];
+const visits: number[] = [];
 for (let i = 0; i < 1000; i++) {
   const key = keys[rand(keys.length)];
   store.upsert('pods', modified(store.get('pods', key)!));
+  model.active.nodesVisited = 0;
   t0 = performance.now();
   store.flush(); // -> model.sync(store, batch) with one key
   syncTimes.push(ms(t0));
   t0 = performance.now();
-  model.rows(); // what the next frame asks for
+  frame();
   frameTimes.push(ms(t0));
+  visits.push(model.active.nodesVisited);
 }
 line('one watch event: batch -> tree update (median / p99)', `${f(pct(syncTimes, 50))} / ${f(pct(syncTimes, 99))} ms`);
-line(`  then visible rows for the frame (${model.rows().length} rows; median / p99)`, `${f(pct(frameTimes, 50))} / ${f(pct(frameTimes, 99))} ms`);
+line(`  then the frame: ${SCREEN} of ${model.active.visibleCount()} rows (median / p99)`, `${f(pct(frameTimes, 50))} / ${f(pct(frameTimes, 99))} ms`);
+line('  tree nodes visited, event + frame (median / max)', `${pct(visits, 50)} / ${Math.max(...visits)}`);
 
 // ---- 3. a burst of 2,000 events in one batch ----
 // 1,200 modifications, 400 deletions, 400 new pods (copies with a new name and a new app label).
@@ -132,11 +151,30 @@ t0 = performance.now();
 store.flush();
 const burstSync = ms(t0);
 t0 = performance.now();
-const burstRows = model.rows().length;
+frame();
 const burstFrame = ms(t0);
 line(`burst of ${burst.length} events: store writes`, `${f(applyStore)} ms`);
 line(`burst: one batch of ${lastBatch?.changed.get('pods')?.size ?? 0} keys -> tree update`, `${f(burstSync)} ms`);
-line(`  then visible rows for the frame (${burstRows} rows)`, `${f(burstFrame)} ms`);
+line(`  then the frame (${model.active.visibleCount()} rows)`, `${f(burstFrame)} ms`);
+
+// ---- 4. keys ----
+{
+  const toggleTimes: number[] = [];
+  const group = model.active.rowAt(model.active.indexOfId(cursorId))!;
+  for (let i = 0; i < 200; i++) {
+    t0 = performance.now();
+    model.update((t) => t.setExpanded(group.id, group.depth, i % 2 === 0 ? !group.expanded : group.expanded));
+    frame();
+    toggleTimes.push(ms(t0));
+  }
+  line(`open/close the cursor's ${group.type} + frame (median / p99)`, `${f(pct(toggleTimes, 50))} / ${f(pct(toggleTimes, 99))} ms`);
+  t0 = performance.now();
+  model.update((t) => t.expandAll());
+  frame();
+  const all = ms(t0);
+  line(`expand all + frame (${model.active.visibleCount()} rows)`, `${f(all)} ms`);
+  model.update((t) => t.expandToDepth(1));
+}
 
 // ---- proof: no rebuild, and equal to a rebuild ----
 line('full builds of the tree during all of the above', `${model.rebuilds} (the initial one)`);

@@ -180,15 +180,198 @@ describe('incremental == rebuild', () => {
             t.setPodUsage(k, r() < 0.8 ? { cpu: parseQuantity(pick(r, ['10m', '1'])), memory: parseQuantity('1Mi'), containers: new Map() } : undefined);
           }
         }
-        if (step % 20 === 0) t.visibleRows(); // exercise lazy sorting between events
+        if (step % 20 === 0) t.rowsInWindow(0, t.visibleCount()); // exercise lazy sorting between events
         if (step % 40 === 0 || step === 799) {
           const fresh = new LabelTree(levels, live.values(), { sort, expandDepth: 9 });
           // carry usage over: the rebuilt tree gets the same metrics
           for (const k of live.keys()) fresh.setPodUsage(k, t.pod(k)!.usage);
           assert.deepEqual(t.snapshot(), fresh.snapshot(), `step ${step}`);
           assert.deepEqual(t.visibleRows().map((row) => row.id), fresh.visibleRows().map((row) => row.id), `rows at step ${step}`);
+          assert.deepEqual(t.rowsInWindow(0, t.visibleCount()).map((row) => row.id), fresh.visibleRows().map((row) => row.id), `window at step ${step}`);
         }
       }
+    });
+  }
+});
+
+// ---- windowed rows ---------------------------------------------------------------------------
+
+/** What the view needs of a row; the group / pod objects must be the very ones listed. */
+const rowKey = (r: TreeRow) => `${r.type}|${r.id}|${r.depth}|${r.type === 'container' ? '' : r.expanded}`;
+const same = (a: TreeRow[], b: TreeRow[], msg: string) => {
+  assert.deepEqual(a.map(rowKey), b.map(rowKey), msg);
+  a.forEach((r, i) => assert.ok(r.type === 'group' ? r.group === (b[i] as typeof r).group : r.pod === (b[i] as typeof r).pod, `${msg}: row ${i} object`));
+};
+
+/** The old indexOfId, over the full list: exact id, else the nearest listed ancestor id. */
+function referenceIndexOf(rows: TreeRow[], id: string): number {
+  const at = new Map(rows.map((r, i) => [r.id, i]));
+  for (let cur = id; ; ) {
+    const i = at.get(cur);
+    if (i !== undefined) return i;
+    const cut = Math.max(cur.lastIndexOf('\u001f'), cur.lastIndexOf('\u001e'), cur.lastIndexOf('\u001d'));
+    if (cut < 0) return -1;
+    cur = cur.slice(0, cut);
+  }
+}
+
+describe('windowed rows equal slices of the full list', () => {
+  test('hand-checked window, row, count and index on the fixture', () => {
+    const t = new LabelTree(DEFAULT_HIERARCHY, PODS, { expandDepth: 3 });
+    assert.equal(t.visibleCount(), 17);
+    assert.deepEqual(labelsOf(t.rowsInWindow(8, 4)), ['  web', '    backend', '      web-3', '    frontend']);
+    assert.deepEqual(labelsOf(t.rowsInWindow(15, 10)), ['    (no app.kubernetes.io/component)', '      bare']);
+    assert.deepEqual(t.rowsInWindow(17, 5), []);
+    assert.equal(labelsOf([t.rowAt(12)!])[0], '      web-1');
+    assert.equal(t.rowAt(-1), undefined);
+    const web = t.rowAt(8)!;
+    t.toggle(web); // close shop > web: its 5 rows go
+    assert.equal(t.visibleCount(), 12);
+    assert.deepEqual(labelsOf(t.rowsInWindow(7, 3)), ['      both', '  web', '  (no app.kubernetes.io/name)']);
+    // web-1 is hidden under the closed group: its index is the group's.
+    const web1 = 'shop\u001fweb\u001ffrontend\u001eshop/web-1';
+    assert.equal(t.indexOfId(web1), 8);
+    t.setExpanded('shop\u001fweb\u001ffrontend\u001eshop/web-1', 3, true); // hidden pod opened: no rows yet
+    assert.equal(t.visibleCount(), 12);
+    t.toggle(t.rowAt(8)!);
+    assert.equal(t.visibleCount(), 18); // web's 5 rows and web-1's container
+    assert.deepEqual(labelsOf(t.rowsInWindow(12, 3)), ['      web-1', '        main', '      web-2']);
+    assert.equal(t.indexOfId(web1 + '\u001dmain'), 13);
+    assert.equal(t.indexOfId(web1 + '\u001dgone'), 12);
+  });
+
+  const hierarchies: [string, 'name' | 'worst'][] = [
+    [DEFAULT_HIERARCHY_SPEC, 'name'],
+    [DEFAULT_HIERARCHY_SPEC, 'worst'],
+    ['node,app', 'worst'],
+    ['', 'name'],
+    ['app', 'name'], // a first level whose value may be '' (label present, empty)
+  ];
+  for (const [spec, sort0] of hierarchies) {
+    test(`random add/update/remove/expand/collapse/sort (${spec || 'no levels'}, ${sort0} first)`, () => {
+      const levels = parseHierarchy(spec);
+      const r = rng(101 + spec.length + sort0.length);
+      const t = new LabelTree(levels, [], { sort: sort0, expandDepth: 1 });
+      const live = new Map<string, Pod>();
+      const seenIds: string[] = [];
+      const mk = (name: string): Pod => {
+        const labels: Record<string, string> = {};
+        if (r() < 0.6) labels['app.kubernetes.io/name'] = pick(r, ['web', 'api', 'db']);
+        if (r() < 0.4) labels.app = pick(r, ['web', 'db', '']);
+        if (r() < 0.5) labels.component = pick(r, ['fe', 'be']);
+        const q = p(pick(r, ['a', 'b', 'c']), name, labels, {
+          cpu: pick(r, ['100m', '1']), restarts: Math.floor(r() * 4), ready: r() < 0.7,
+          waiting: pick(r, [undefined, undefined, 'CrashLoopBackOff']), phase: pick(r, ['Running', 'Pending', 'Succeeded']), node: pick(r, ['n1', 'n2', '']),
+        });
+        // 1 to 3 containers (and sometimes an init one): pods open to different heights.
+        const extra = Math.floor(r() * 3);
+        for (let i = 0; i < extra; i++) q.spec.containers.push({ name: `side${i}` });
+        if (r() < 0.3) q.spec.initContainers = [{ name: 'init' }];
+        return q;
+      };
+      const check = (step: number) => {
+        const all = t.visibleRows();
+        assert.equal(t.visibleCount(), all.length, `count at step ${step}`);
+        for (let k = 0; k < 6; k++) {
+          const start = k === 0 ? 0 : Math.floor(r() * (all.length + 3));
+          const count = k === 1 ? all.length + 5 : 1 + Math.floor(r() * 12);
+          same(t.rowsInWindow(start, count), all.slice(start, start + count), `window ${start}+${count} at step ${step}`);
+        }
+        if (all.length) {
+          const i = Math.floor(r() * all.length);
+          same([t.rowAt(i)!], [all[i]], `rowAt(${i}) at step ${step}`);
+        }
+        assert.equal(t.rowAt(all.length), undefined);
+        all.forEach((row, i) => assert.equal(t.indexOfId(row.id), i, `indexOfId(${JSON.stringify(row.id)}) at step ${step}`));
+        for (const id of seenIds.slice(-40)) assert.equal(t.indexOfId(id), referenceIndexOf(all, id), `indexOfId(${JSON.stringify(id)}) (maybe gone or hidden) at step ${step}`);
+        for (const row of all) if (r() < 0.05) seenIds.push(row.id);
+      };
+      for (let step = 0; step < 700; step++) {
+        const x = r();
+        const n = t.visibleCount();
+        if (x < 0.4) {
+          const q = mk(`p${Math.floor(r() * 50)}`);
+          live.set(`${q.metadata.namespace}/${q.metadata.name}`, q);
+          t.addOrUpdatePod(q);
+        } else if (x < 0.55) {
+          const keys = [...live.keys()];
+          if (keys.length) {
+            const k = pick(r, keys);
+            live.delete(k);
+            t.removePod(k);
+          }
+        } else if (x < 0.6) {
+          const keys = [...live.keys()];
+          if (keys.length) t.setPodUsage(pick(r, keys), r() < 0.7 ? { cpu: parseQuantity(pick(r, ['10m', '1'])), memory: 1n, containers: new Map() } : undefined);
+        } else if (x < 0.8) {
+          if (n) t.toggle(t.rowAt(Math.floor(r() * n))!); // open / close a visible row
+        } else if (x < 0.88) {
+          // open / close a row that may be hidden (or gone): state is kept by id
+          if (seenIds.length) {
+            const id = pick(r, seenIds);
+            const depth = id.split(/[\u001f\u001e]/).length - 1 - (id.startsWith('\u001e') ? 1 : 0);
+            if (!id.includes('\u001d')) t.setExpanded(id, depth, r() < 0.5);
+          }
+        } else if (x < 0.93) {
+          t.expandToDepth(Math.floor(r() * (levels.length + 2)));
+        } else if (x < 0.96) {
+          t.setSort(t.sort === 'name' ? 'worst' : 'name');
+        } else {
+          t.rowsInWindow(Math.floor(r() * (n + 1)), 5); // sort some lists, so events must keep them in order
+        }
+        if (step % 7 === 0 || step === 699) check(step);
+      }
+    });
+  }
+});
+
+describe('cost of one event and one frame (work counted, never timed)', () => {
+  // 20 namespaces x 20 applications x 5 components x 10 pods, every group open: 22,420 rows.
+  const NS = 20, APPS = 20, COMPS = 5, PODS_PER = 10;
+  const FANOUT = 20, DEPTH = 4, WINDOW = 50;
+  const build = (sort: 'name' | 'worst') => {
+    const pods: Pod[] = [];
+    for (let n = 0; n < NS; n++)
+      for (let a = 0; a < APPS; a++)
+        for (let c = 0; c < COMPS; c++)
+          for (let i = 0; i < PODS_PER; i++) pods.push(p(`ns${n}`, `app${a}-c${c}-${i}`, { app: `app${a}`, component: `c${c}` }, { restarts: (n + a + c + i) % 3 }));
+    return new LabelTree(DEFAULT_HIERARCHY, pods, { sort, expandDepth: 3 });
+  };
+  for (const sort of ['name', 'worst'] as const) {
+    test(`${sort} order: bounded by depth x fan-out + window, far below the visible rows`, () => {
+      const t = build(sort);
+      assert.equal(t.size, 20_000);
+      assert.equal(t.visibleCount(), NS + NS * APPS + NS * APPS * COMPS + 20_000);
+      const bound = DEPTH * FANOUT * 4 + WINDOW; // 370
+      let top = 11_000;
+      const cursor = t.rowAt(top + 10)!.id;
+      t.rowsInWindow(top, WINDOW); // a first frame sorts the lists it walks through
+      const frame = () => {
+        const index = t.indexOfId(cursor);
+        top = Math.max(0, Math.min(index - 10, t.visibleCount() - WINDOW));
+        return t.rowsInWindow(top, WINDOW);
+      };
+      const events: [string, () => void][] = [
+        ['a crash-looping pod (moves in worst order)', () => t.addOrUpdatePod(p('ns9', 'app9-c2-3', { app: 'app9', component: 'c2' }, { restarts: 50, ready: false, waiting: 'CrashLoopBackOff' }))],
+        ['a new pod in a new application', () => t.addOrUpdatePod(p('ns9', 'fresh', { app: 'app-new', component: 'c0' }))],
+        ['a deleted pod', () => t.removePod('ns10/app3-c1-4')],
+        ['a pod opened', () => t.toggle(t.rowAt(top + 12)!)],
+        ['a group closed', () => t.setExpanded('ns10\u001fapp5', 1, false)],
+      ];
+      for (const [what, event] of events) {
+        t.nodesVisited = 0;
+        event();
+        const rows = frame();
+        const work = t.nodesVisited;
+        assert.ok(work <= bound, `${what}: ${work} nodes visited, bound ${bound}`);
+        assert.ok(work * 50 < t.visibleCount(), `${what}: ${work} vs ${t.visibleCount()} rows`);
+        same(rows, t.visibleRows().slice(top, top + WINDOW), what);
+      }
+      // The full listing, by contrast, touches every row.
+      t.nodesVisited = 0;
+      t.addOrUpdatePod(p('ns0', 'one-more', { app: 'app0', component: 'c0' }));
+      t.visibleRows();
+      assert.ok(t.nodesVisited >= t.visibleCount());
     });
   }
 });

@@ -188,8 +188,14 @@ export class PodTreeModel {
     this.version++;
   }
 
+  /** Every visible row: O(visible rows), for tests and benchmarks. Views use window(). */
   rows(): TreeRow[] {
     return this.active.visibleRows();
+  }
+
+  /** Rows [start, start + count) of the shown tree: O(depth x fan-out + count). */
+  window(start: number, count: number): TreeRow[] {
+    return this.active.rowsInWindow(start, count);
   }
 
   /** Label keys for completion, most used first. */
