@@ -414,7 +414,8 @@ function hintText(keymap: Keymap, view: ViewDef): string {
 /** Hints of a sub-scope: its actions (those that write are hidden in --readonly by help only). */
 function subScopeHints(keymap: Keymap, scope: Scope): string {
   const own = keymap.entries(scope).map((e) => `${keymap.label(scope, e.action)} ${e.action}`);
-  return [...own, `${keymap.label('global', 'back')} back`, `${keymap.label('global', 'help')} help`].join(' · ');
+  // back, help and search first: on 80 columns the tail of the line is cut.
+  return [`${keymap.label('global', 'back')} back`, `${keymap.label('global', 'help')} help`, `${keymap.label('global', 'filter')} search`, ...own].join(' · ');
 }
 
 // A store for the moment before a context is chosen (never filled).

@@ -5,7 +5,8 @@
 //
 // Rows keep their order (the table's sort), so the selected row does not jump while typing;
 // the Table keeps the cursor on the same key. fuzzysort 4 defaults to limit 10 and threshold
-// 0.5: both are set here on purpose (every match, weak matches dropped).
+// 0.5: both are set here on purpose (every match, weak matches dropped). The search is
+// fuzzysort.single per field (limit: every row; threshold: FILTER_THRESHOLD), see filterRows.
 import fuzzysort from 'fuzzysort';
 import { matchSelector, parseSelector, SelectorError, type Requirement } from '../src/model/labelSelector.js';
 
@@ -55,7 +56,6 @@ export interface FilterResult<R> {
 
 type Prepared = ReturnType<typeof fuzzysort.prepare>;
 interface Targets {
-  fields: FilterFields;
   name: Prepared;
   namespace: Prepared | undefined;
   node: Prepared | undefined;
@@ -66,16 +66,17 @@ interface Targets {
 
 // Prepared targets per source object: a pod is prepared once, again only when the store
 // replaces it (a new object), so filtering 150k pods does not rebuild 150k label strings.
+// One key per field (not one combined string) so that a match cannot straddle two fields.
 const prepared = new WeakMap<object, Targets>();
 
 function targetsOf(obj: object, fields: () => FilterFields): Targets {
   let t = prepared.get(obj);
   if (!t) {
     const f = fields();
-    const labels = f.labels ? Object.entries(f.labels).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+    let labels = '';
+    if (f.labels) for (const k in f.labels) labels += `${labels ? ' ' : ''}${k}=${f.labels[k]}`;
     const images = f.images?.join(' ') ?? '';
     t = {
-      fields: f,
       name: fuzzysort.prepare(f.name),
       namespace: f.namespace ? fuzzysort.prepare(f.namespace) : undefined,
       node: f.node ? fuzzysort.prepare(f.node) : undefined,
@@ -88,42 +89,71 @@ function targetsOf(obj: object, fields: () => FilterFields): Targets {
   return t;
 }
 
-const KEYS: ((t: Targets) => Prepared | undefined)[] = [(t) => t.name, (t) => t.namespace, (t) => t.node, (t) => t.labels, (t) => t.images, (t) => t.extra];
+const FIELDS: (keyof Targets)[] = ['name', 'namespace', 'node', 'labels', 'images', 'extra'];
+
+// Typing forward ("che" -> "chec") can only narrow a fuzzy match: search the previous hits
+// of the same rows only. Keyed by the rows array, so new data starts over.
+const lastFuzzy = new WeakMap<readonly unknown[], { query: string; hits: Uint8Array }>();
+
+/**
+ * Does every word of the query match one of the fields (fuzzysort.single, score >= the
+ * threshold)? Returns the matched indexes in the name (possibly empty), or undefined.
+ * One `single` per field until one matches is much cheaper on 150,000 rows than
+ * fuzzysort.go with `keys` (which builds and ranks a result object for every row).
+ */
+function matchTargets(words: readonly string[], t: Targets): number[] | undefined {
+  let nameIx: number[] | undefined;
+  for (const w of words) {
+    let ok = false;
+    for (const k of FIELDS) {
+      const target = t[k];
+      if (!target) continue;
+      const r = fuzzysort.single(w, target);
+      if (r && r.score >= FILTER_THRESHOLD) {
+        if (k === 'name') (nameIx ??= []).push(...r.indexes);
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) return undefined;
+  }
+  return nameIx ?? [];
+}
 
 /**
  * Filter `rows` by the `/` text. `source(row)` gives the object the row shows (for caching)
  * and `fields(obj)` what is searchable in it; rows without a source never match.
+ * Rows keep their order (no ranking by score), so the selection does not jump.
  */
 export function filterRows<R, O extends object>(rows: readonly R[], text: string, source: (row: R) => O | undefined, fields: (obj: O) => FilterFields): FilterResult<R> {
   const f = parseFilter(text);
   const nameMatches = new Map<R, readonly number[]>();
   if (f.kind === 'none') return { rows: rows as R[], nameMatches };
   if (f.kind === 'error') return { rows: [], nameMatches, error: f.message };
+  const out: R[] = [];
   if (f.kind === 'labels') {
-    const out: R[] = [];
     for (const r of rows) {
       const o = source(r);
       if (o && matchSelector(f.selector, fields(o).labels)) out.push(r);
     }
     return { rows: out, nameMatches };
   }
-  const items: { row: R; t: Targets }[] = [];
-  for (const row of rows) {
-    const o = source(row);
-    if (o) items.push({ row, t: targetsOf(o, () => fields(o)) });
+  const words = f.query.split(/\s+/).filter(Boolean);
+  const prev = lastFuzzy.get(rows);
+  const narrow = prev && f.query.startsWith(prev.query) ? prev.hits : undefined;
+  const hits = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    if (narrow && !narrow[i]) continue;
+    const o = source(rows[i]);
+    if (!o) continue;
+    const ix = matchTargets(words, targetsOf(o, () => fields(o)));
+    if (!ix) continue;
+    hits[i] = 1;
+    out.push(rows[i]);
+    if (ix.length > 0) nameMatches.set(rows[i], [...new Set(ix)].sort((a, b) => a - b));
   }
-  const results = fuzzysort.go(f.query, items, {
-    keys: KEYS.map((k) => (it: { t: Targets }) => k(it.t)),
-    limit: items.length,
-    threshold: FILTER_THRESHOLD,
-  });
-  const hit = new Set<R>();
-  for (const r of results) {
-    hit.add(r.obj.row);
-    const nm = r[0];
-    if (nm && nm.indexes.length > 0) nameMatches.set(r.obj.row, [...nm.indexes]);
-  }
-  return { rows: rows.filter((r) => hit.has(r)), nameMatches };
+  lastFuzzy.set(rows, { query: f.query, hits });
+  return { rows: out, nameMatches };
 }
 
 /** Split a text into plain and matched parts (matched = indexes), for <Text> highlighting. */

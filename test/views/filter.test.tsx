@@ -44,7 +44,7 @@ describe('the / filter (logic)', () => {
     assert.deepEqual(parseFilter('-lean'), { kind: 'fuzzy', query: '-lean' }); // not the -l flag
   });
 
-  test('limit and threshold are set on purpose: every match (not 10), weak matches dropped', () => {
+  test('every match is kept (not fuzzysort’s default 10), weak ones dropped by the explicit threshold', () => {
     const many = Array.from({ length: 500 }, (_, i) => richPod('ns', `web-${i}`));
     assert.equal(filterRows(many, 'web', (p) => p, podFilterFields).rows.length, 500);
     assert.equal(FILTER_THRESHOLD, 0.2);
