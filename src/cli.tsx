@@ -150,7 +150,14 @@ async function main(argv: string[]): Promise<void> {
     throw e;
   }
 
+  // Ink needs raw mode on stdin; without a terminal there (`kfleet < file`, a pipe, cron) it
+  // would print its own error screen with a stack trace.
+  if (!process.stdin.isTTY) {
+    await Promise.allSettled([contexts.close(), cleanup.sim?.stop()]);
+    fail('kfleet is interactive: its standard input must be a terminal.');
+  }
   (await import('./app/trace.js')).installTrace(() => contexts.current?.store); // KFLEET_TRACE only (bench)
+  (await import('./app/testHooks.js')).installStateDump(() => contexts.current?.store); // KFLEET_TEST_STATE only (tests)
   const { render } = await import('ink');
   const React = await import('react');
   const { App } = await import('../views/App.js');
@@ -167,7 +174,9 @@ async function main(argv: string[]): Promise<void> {
       fleet,
       onExit: (code: number) => void shutdown(code),
     }),
-    { exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30 },
+    // `interactive`: Ink would render nothing until exit when CI=true is set (is-in-ci); kfleet
+    // only gets here with a terminal on stdin, so it is interactive wherever stdout is one too.
+    { exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30, interactive: Boolean(process.stdout.isTTY) },
   );
   cleanup.unmount = () => instance.unmount();
   // Test seam for the crash path (terminal restored, short scrubbed message, exit 1).
