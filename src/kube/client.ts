@@ -54,8 +54,11 @@ export class KubeClient {
     try {
       await this.kc.applySecurityAuthentication(ctx);
     } catch (e) {
-      // Exec plugins and OIDC refreshes fail here. Their output may hold a credential, so
-      // only the first line of the error message is kept, and scrubbed.
+      // Exec plugins and OIDC refreshes fail here. client-node's error for a failing exec
+      // plugin IS the plugin's stderr (and a JSON error quotes its stdout): either may hold a
+      // credential, so for a plugin nothing of its output is shown, only how it failed.
+      const exec = this.kc.getCurrentUser()?.exec as { command?: string; args?: string[] } | undefined;
+      if (exec?.command) throw new KubeError(`authentication for context ${this.contextName} failed: ${execFailure(exec.command, e)}`, 'auth-plugin');
       throw new KubeError(`authentication for context ${this.contextName} failed: ${scrubSecrets(firstLine(e))}`, 'auth-plugin');
     }
     if (!this.dispatcherReady) {
@@ -120,6 +123,16 @@ export class KubeClient {
   }
 }
 
+/** How an exec credential plugin failed, without a word of its output. */
+function execFailure(command: string, e: unknown): string {
+  const name = command.split('/').pop() ?? command;
+  const code = (e as { code?: string })?.code;
+  if (code === 'ENOENT') return `the exec plugin ${name} was not found`;
+  if (code === 'EACCES') return `the exec plugin ${name} cannot be run (permission denied)`;
+  if (e instanceof SyntaxError) return `the exec plugin ${name} printed something that is not a credential`;
+  return `the exec plugin ${name} failed; run it by hand to see why (kfleet does not show its output, which may hold a credential)`;
+}
+
 function firstLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.split('\n')[0].slice(0, 300);
@@ -134,7 +147,8 @@ export function scrubSecrets(s: string): string {
     .replace(/-----BEGIN [^-]+-----[\s\S]*?(-----END [^-]+-----|$)/g, '[redacted key]');
 }
 
-function describeBody(text: string): string {
+/** What a body that is not the JSON asked for looks like, in a few words. */
+export function describeBody(text: string): string {
   const t = text.trimStart();
   if (t.startsWith('<')) return 'an HTML page: is the server address right?';
   if (t.length === 0) return 'an empty body';

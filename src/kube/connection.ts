@@ -13,7 +13,7 @@ export interface ConnectionOptions {
   metricsIntervalMs?: number;
   probeIntervalMs?: number;
   notifyIntervalMs?: number;
-  /** The longest the other kinds wait for the pods list before starting (default 5 s). */
+  /** The longest the other kinds wait for the pods list before starting (default 10 s). */
   restDelayMs?: number;
 }
 
@@ -41,7 +41,7 @@ export class ClusterConnection {
     // Pods first: on a big cluster every list competes for the same CPU and connection, and
     // the pods list is the one the operator waits for. Nodes and namespaces are small. The
     // rest (and the metrics poll, 150,000 pod metrics at once) start when the pods list is
-    // done, or after a few seconds at the latest.
+    // done, or after 10 s at the latest.
     const early = (r: Reflector) => r.kind === 'pods' || r.kind === 'nodes' || r.kind === 'namespaces';
     for (const r of this.reflectors) if (early(r)) r.start();
     let rest = false;
@@ -55,7 +55,7 @@ export class ClusterConnection {
     };
     const podsListed = () => !this.reflectors.some((r) => r.kind === 'pods') || !['idle', 'listing'].includes(this.store.state('pods').phase);
     const off = this.store.subscribe(() => podsListed() && startRest());
-    const timer = setTimeout(startRest, this.opts.restDelayMs ?? 5_000);
+    const timer = setTimeout(startRest, this.opts.restDelayMs ?? 10_000);
     timer.unref?.();
     if (podsListed()) startRest();
     void this.probe();

@@ -3,6 +3,7 @@
 // Pods, nodes and events are many, so they are rebuilt field by field; the other kinds are
 // few, so they only lose managedFields and the last-applied annotation (rollout undo needs
 // their whole pod templates).
+import { createHash } from 'node:crypto';
 import type { Container, ContainerState, ContainerStatus, KindMap, KubeEvent, Node, ObjectMeta, Pod, ResourceKind, Volume } from './types.js';
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -178,7 +179,21 @@ export function leanEvent(e: Raw): KubeEvent {
 /** Everything but managedFields and the last-applied annotation. */
 function leanGeneric<T>(o: Raw): T {
   const { managedFields: _m, ...rest } = o.metadata ?? {};
-  return { ...o, metadata: leanMeta({ ...rest }, true) } as T;
+  const out: Raw = { ...o, metadata: leanMeta({ ...rest }, true) };
+  // A Deployment and its ReplicaSets carry the same pod template (KBs each, 15,000 of each
+  // on the largest clusters): keep one copy, found by a digest of its JSON.
+  const tpl = o.spec?.template;
+  if (tpl?.spec) out.spec = { ...o.spec, template: { ...tpl, spec: shareByDigest(tpl.spec) } };
+  return out as T;
+}
+
+function shareByDigest<T>(v: T): T {
+  const key = 'd' + createHash('sha1').update(JSON.stringify(v)).digest('base64');
+  const old = shared.get(key);
+  if (old !== undefined) return old as T;
+  if (shared.size >= SHARED_MAX) shared.clear();
+  shared.set(key, v);
+  return v;
 }
 
 export function leanObject<K extends ResourceKind>(kind: K, raw: Raw): KindMap[K] {

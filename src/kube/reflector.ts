@@ -11,7 +11,8 @@
 // - 410 Gone (status or ERROR event) relists; 403 marks the kind forbidden and retries slowly;
 //   other errors back off exponentially with full jitter.
 import type { KubeClient } from './client.js';
-import { KubeError, statusError } from './client.js';
+import { KubeError, describeBody, statusError } from './client.js';
+import { listedBytes } from './heap.js';
 import { leanObject } from './lean.js';
 import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
 import type { ClusterStore } from '../store/clusterStore.js';
@@ -167,11 +168,13 @@ export class Reflector {
       try {
         page = JSON.parse(text) as ListPage;
       } catch {
-        throw new KubeError(`the server's ${this.kind} list is not JSON`, 'protocol');
+        throw new KubeError(`the server's ${this.kind} list is not JSON (${describeBody(text)})`, 'protocol');
       }
+      listedBytes(text.length);
       text = '';
       if (!Array.isArray(page.items)) throw new KubeError(`the server's ${this.kind} list has no items`, 'protocol');
       for (const raw of page.items) {
+        this.check(raw, 'list');
         const obj = leanObject(this.kind, { kind: objectKind, ...raw });
         this.store.upsert(this.kind, obj);
         seen.add(objectKey(obj));
@@ -228,6 +231,17 @@ export class Reflector {
     if (!this.stopped) this.store.setState(this.kind, { stale: true });
   }
 
+  /** An object of another kind, or without a name, is the server's mistake: say so clearly. */
+  private check(raw: unknown, where: 'list' | 'watch'): void {
+    const expected = RESOURCES[this.kind].objectKind;
+    const o = raw as { kind?: unknown; metadata?: { name?: unknown } } | null;
+    const kind = typeof o?.kind === 'string' ? o.kind.slice(0, 40) : undefined;
+    if (typeof o !== 'object' || o === null || (kind !== undefined && kind !== expected) || typeof o.metadata?.name !== 'string') {
+      const what = kind !== undefined && kind !== expected ? `a ${kind}` : 'an object without metadata.name';
+      throw new KubeError(`the server's ${this.kind} ${where} holds ${what}, not a ${expected}`, 'protocol');
+    }
+  }
+
   private applyEvent(line: string): void {
     let ev: { type: string; object: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
     try {
@@ -239,11 +253,13 @@ export class Reflector {
     switch (ev.type) {
       case 'ADDED':
       case 'MODIFIED': {
+        this.check(obj, 'watch');
         const lean = leanObject(this.kind, { kind: RESOURCES[this.kind].objectKind, ...obj });
         this.store.upsert(this.kind, lean);
         break;
       }
       case 'DELETED':
+        this.check(obj, 'watch');
         this.store.remove(this.kind, objectKey(obj as { metadata: { name: string; namespace?: string } }));
         break;
       case 'BOOKMARK':

@@ -210,7 +210,9 @@ async function benchSize(pods: number, o: Options) {
       lagEventsFirstHalfAvg: Math.round(avg(lags.slice(0, half).map((l) => l.events))),
       lagEventsSecondHalfAvg: Math.round(avg(lags.slice(half).map((l) => l.events))),
       catchUpMs: r1(caughtUpMs),
-      backlog: caughtUpMs === undefined || caughtUpMs > 2000,
+      // A backlog is a lag that grows while churn goes on (kfleet applies fewer events than
+      // arrive), or one it cannot work off within 10 s of the churn stopping.
+      backlog: caughtUpMs === undefined || caughtUpMs > 10_000 || avg(lags.slice(half).map((l) => l.events)) > 2 * avg(lags.slice(0, half).map((l) => l.events)) + o.churnRate,
       rssStartMB: MB(rssStart),
       rssEndMB: MB(memEnd.rss),
       rssGrowthMB: MB(memEnd.rss - rssStart),
