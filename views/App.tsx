@@ -20,6 +20,7 @@ import { VIEWS, findView, paletteViewNames, type ViewDef } from './registry.js';
 import { ShellContext, offer, type ConfirmRequest, type HandlerStack, type ShellApi, type ShellInternals, type ViewOptions } from './shell.js';
 import { useStore } from './useStore.js';
 import { ActionsContext } from './actionsContext.js';
+import { ActionLog } from '../src/kube/actionLog.js';
 import { ConfirmDialog } from './widgets/ConfirmDialog.js';
 import { ContextPicker, contextMatches, moveCursor, pickerPage, type PickerMove, type Reach } from './widgets/ContextPicker.js';
 import { FleetContext, reachOf, useFleetRows, type FleetSource } from './FleetView.js';
@@ -70,6 +71,7 @@ const MESSAGE_MS = 6000;
 
 export function App(props: AppProps) {
   const { contexts, keymap, readonly = false, demo = false, onExit } = props;
+  const actionLog = useRef<ActionLog | undefined>(undefined);
   const options = useMemo(() => props.options ?? {}, [props.options]);
   const views = props.views ?? VIEWS;
   const term = useWindowSize();
@@ -123,7 +125,10 @@ export function App(props: AppProps) {
       notify,
       openView,
       confirm: (req) => {
-        if (readonly) return notify(`refused: --readonly (${req.title})`, 'error');
+        if (readonly) {
+          logReadonlyRefusal(actionLog.current, contextName, req.title, req.object);
+          return notify(`refused: --readonly (${req.title})`, 'error');
+        }
         setConfirm({ ...req, context: contextName, busy: false });
       },
     }),
@@ -147,6 +152,8 @@ export function App(props: AppProps) {
   const outerActions = useContext(ActionsContext);
   const client = (conn as { client?: KubeClient } | undefined)?.client;
   const actions = useMemo(() => outerActions ?? (client ? new Actions({ client, contextName, readonly }) : null), [outerActions, client, contextName, readonly]);
+  // The shell's own readonly refusals go to the same action log as the Actions' lines.
+  actionLog.current = actions?.log;
 
   // Each context keeps its own namespace scope, kubectl-like: first visit = the context's
   // kubeconfig namespace (all when none), then whatever the operator chose there.
@@ -336,7 +343,10 @@ export function App(props: AppProps) {
     const viewScope = (ui.subScopes.at(-1)?.scope ?? view.name) as Scope;
     const va = keymap.resolve(viewScope, name);
     if (va) {
-      if (readonly && actionDef(viewScope, va)?.mutates) return notify(`refused: --readonly (${va})`, 'error');
+      if (readonly && actionDef(viewScope, va)?.mutates) {
+        logReadonlyRefusal(actionLog.current, contextName, va, `${viewScope} view`);
+        return notify(`refused: --readonly (${va})`, 'error');
+      }
       if (!offer(handlers.view, va)) notify(`${va}: not available here`);
       return;
     }
@@ -409,6 +419,14 @@ function hintText(keymap: Keymap, view: ViewDef): string {
     })
     .filter(Boolean)
     .join(' · ');
+}
+
+/**
+ * Every attempt to change a cluster goes to the action log, refusals included: in --readonly
+ * the shell refuses before any Actions call, so it writes the line itself.
+ */
+function logReadonlyRefusal(log: ActionLog | undefined, context: string, action: string, object: string): void {
+  (log ?? new ActionLog()).append({ time: new Date().toISOString(), context, action, object, result: 'refused', message: 'refused: kfleet is in --readonly mode' });
 }
 
 /** Hints of a sub-scope: its actions (those that write are hidden in --readonly by help only). */

@@ -43,19 +43,43 @@ export function thousands(n: number): string {
   return nf.format(n);
 }
 
-/** Visible length in terminal columns (code points; names in Kubernetes are ASCII). */
+/**
+ * Visible length in terminal columns. Names are ASCII, but event messages, annotations and
+ * labels a misbehaving server sends may not be: CJK and emoji take two columns, combining
+ * marks none (as string-width, which Ink lays out with, counts them). ASCII takes a fast path.
+ */
 export function textWidth(s: string): number {
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
   let n = 0;
-  for (const _ of s) n++;
+  for (const c of s) n += charWidth(c.codePointAt(0)!);
   return n;
+}
+
+function charWidth(cp: number): number {
+  if (cp < 0x300) return 1;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  const wide =
+    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) || (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
+  return wide ? 2 : 1;
 }
 
 /** Cut to `width` columns, with an ellipsis when cut. */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
   if (textWidth(s) <= width) return s;
-  const cps = [...s];
-  return width === 1 ? '…' : cps.slice(0, width - 1).join('') + '…';
+  if (width === 1) return '…';
+  let out = '';
+  let used = 0;
+  for (const c of s) {
+    const w = charWidth(c.codePointAt(0)!);
+    if (used + w > width - 1) break;
+    out += c;
+    used += w;
+  }
+  return out + '…';
 }
 
 export function pad(s: string, width: number, align: 'left' | 'right' = 'left'): string {

@@ -161,7 +161,18 @@ describe('--readonly blocks every action path', () => {
       await type(t.stdin, 'x');
       await until('fix refused', () => t.screen().includes('refused: --readonly (fix)'), t.screen);
       assert.deepEqual(t.client.requests, []);
-      assert.deepEqual(t.logLines(), []); // refused by the shell: Actions was never called
+      // Refused by the shell before any Actions call, and still every attempt is in the log.
+      const logged = t.logLines();
+      assert.deepEqual(
+        logged.map((e) => [e.context, e.action, e.object, e.result]),
+        [
+          ...keys.map(([, action]) => ['sim', action, 'podlist view', 'refused']),
+          ...keys.map(([, action]) => ['sim', action, 'detail view', 'refused']),
+          ['sim', 'undo', 'rollouts view', 'refused'],
+          ['sim', 'fix', 'volumes view', 'refused'],
+        ],
+      );
+      assert.ok(logged.every((e) => e.message === 'refused: kfleet is in --readonly mode'));
       assert.ok(get('pods', 'kube-system/debug-shell'));
       assert.notEqual(get('nodes', 'worker-c').spec.unschedulable, true);
     } finally {

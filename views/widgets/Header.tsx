@@ -29,7 +29,8 @@ export function syncSummary(store: ClusterStore, kinds: readonly ResourceKind[],
     else if (s.phase === 'error' || s.phase === 'backoff') {
       const retry = s.retryAt ? ` retry ${Math.max(0, Math.ceil((s.retryAt - now) / 1000))}s` : '';
       const stale = s.lastSyncAt ? ` stale ${humanDuration(now - s.lastSyncAt)}` : '';
-      if (conn.phase !== 'error') parts.push({ text: `⚠ ${kind}: ${s.error ?? 'error'}${retry}`, level: 'warn' });
+      // The age goes first: a long error message may be cut at the screen's edge.
+      if (conn.phase !== 'error') parts.push({ text: `⚠ ${kind}${stale}: ${s.error ?? 'error'}${retry}`, level: 'warn' });
       else if (stale) parts.push({ text: `${kind}${stale}`, level: 'warn' });
     } else if (s.phase === 'listing' || s.phase === 'relisting') {
       const total = s.estimatedTotal !== undefined && s.estimatedTotal > s.loaded ? `/~${thousands(s.estimatedTotal)}` : '';

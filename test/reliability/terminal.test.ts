@@ -1,0 +1,77 @@
+// The terminal is always given back: on `q`, SIGINT, SIGTERM, SIGHUP and an uncaught
+// exception, the built CLI in a real pseudo-terminal leaves the alternate screen, shows the
+// cursor, switches mouse reporting and bracketed paste off, and takes the terminal out of raw
+// mode, which `stty -a` of that same terminal, run right after kfleet exits, shows.
+// The crash is the CLI's documented test seam: KFLEET_TEST_CRASH_MS=N throws an uncaught
+// Error N ms after the first frame (see src/cli.tsx and docs/RELIABILITY.md).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TtyRun, fakeApi, isolatedHome, kubeconfigFor, tmpFile } from './harness.js';
+
+let api: Awaited<ReturnType<typeof fakeApi>>;
+let kubeconfig: string;
+before(async () => {
+  api = await fakeApi(() => undefined); // an empty cluster that answers at once
+  kubeconfig = tmpFile('config', kubeconfigFor(api.url, { token: 'terminal-test-token' }));
+});
+after(() => api?.close());
+
+function assertRestored(run: TtyRun, exit: { code: number; stty: string }) {
+  const st = run.restored(exit);
+  assert.deepEqual(st, { usedAlternateScreen: true, leftAlternateScreen: true, cursorShown: true, mouseOff: true, bracketedPasteOff: true, cooked: true }, `stty after exit:\n${exit.stty}`);
+}
+
+/** Start kfleet, wait until it is live (raw mode on, first frame drawn), then `stop` it. */
+async function runAndStop(stop: ((r: TtyRun) => Promise<void> | void) | null, env: Record<string, string> = {}) {
+  const run = new TtyRun(['--kubeconfig', kubeconfig], { cols: 100, rows: 24, env: { ...isolatedHome().env, ...env } });
+  try {
+    if (!stop) return { run, exit: await run.done }; // it stops by itself (the crash seam)
+    await run.waitFor('✓ synced', 20_000);
+    await stop(run);
+    const exit = await run.done;
+    return { run, exit };
+  } catch (e) {
+    await run.kill();
+    throw e;
+  }
+}
+
+describe('terminal restored (pty + stty -a after exit)', { concurrency: true }, () => {
+  test('q: exit 0', async () => {
+    const { run, exit } = await runAndStop((r) => r.press('q'));
+    assert.equal(exit.code, 0);
+    assertRestored(run, exit);
+    await run.kill();
+  });
+
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    test(`${sig}: exit ${code}`, async () => {
+      const { run, exit } = await runAndStop((r) => r.signal(sig));
+      assert.equal(exit.code, code);
+      assertRestored(run, exit);
+      await run.kill();
+    });
+  }
+
+  test('control: SIGKILL (no handler can run) leaves raw mode on, so the check above is real', async () => {
+    const { run, exit } = await runAndStop((r) => r.signal('SIGKILL'));
+    assert.equal(exit.code, 137);
+    assert.equal(run.restored(exit).cooked, false, `stty after SIGKILL:\n${exit.stty}`);
+    assert.equal(run.restored(exit).leftAlternateScreen, false);
+    await run.kill();
+  });
+
+  test('an uncaught exception: exit 1, a one-line message, no stack trace', async () => {
+    const { run, exit } = await runAndStop(null, { KFLEET_TEST_CRASH_MS: '1000' });
+    assert.equal(exit.code, 1);
+    assertRestored(run, exit);
+    const out = run.appOutput();
+    assert.match(out, /kfleet crashed: test crash \(Authorization: Bearer \[redacted\]\)?\r?\n\(run with KFLEET_DEBUG=1 for details\)/);
+    assert.doesNotMatch(out, /\n\s+at \S+ \(/, 'no stack trace');
+    await run.kill();
+  });
+});
