@@ -1,4 +1,5 @@
 // Text formatting shared by the views: kubectl's durations, numbers, padding.
+import stringWidth from 'string-width';
 
 /** kubectl's AGE format (k8s.io/apimachinery/pkg/util/duration.HumanDuration). */
 export function humanDuration(ms: number): string {
@@ -44,26 +45,12 @@ export function thousands(n: number): string {
 }
 
 /**
- * Visible length in terminal columns. Names are ASCII, but event messages, annotations and
- * labels a misbehaving server sends may not be: CJK and emoji take two columns, combining
- * marks none (as string-width, which Ink lays out with, counts them). ASCII takes a fast path.
+ * Visible length in terminal columns, as Ink itself measures it (string-width): names are
+ * ASCII, but event messages and labels may hold CJK (two columns) or combining marks (none).
+ * ASCII takes a fast path: this runs for every visible cell.
  */
 export function textWidth(s: string): number {
-  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
-  let n = 0;
-  for (const c of s) n += charWidth(c.codePointAt(0)!);
-  return n;
-}
-
-function charWidth(cp: number): number {
-  if (cp < 0x300) return 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  const wide =
-    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) || (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
-  return wide ? 2 : 1;
+  return /^[\x20-\x7e]*$/.test(s) ? s.length : stringWidth(s);
 }
 
 /** Cut to `width` columns, with an ellipsis when cut. */
@@ -74,7 +61,7 @@ export function truncate(s: string, width: number): string {
   let out = '';
   let used = 0;
   for (const c of s) {
-    const w = charWidth(c.codePointAt(0)!);
+    const w = stringWidth(c);
     if (used + w > width - 1) break;
     out += c;
     used += w;
