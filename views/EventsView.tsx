@@ -5,10 +5,11 @@ import { Box, Text } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ResourceKind } from '../src/kube/types.js';
 import { thousands, truncate, age } from './format.js';
-import { filterRows } from './filter.js';
+import { SearchIndex, searchingNote, type FilterFields } from './filter.js';
 import { ObjectDetailView, type DetailTarget } from './ObjectDetailView.js';
 import { EventsSelector, KIND_TO_RESOURCE, type EventGroup } from './selectors/events.js';
 import { useShell, useViewActions, type ViewProps } from './shell.js';
+import { useFilter } from './useFilter.js';
 import { useStore } from './useStore.js';
 import { Table, type Column } from './widgets/Table.js';
 
@@ -61,10 +62,10 @@ export function EventsView({ store, width, height, namespace, filter }: ViewProp
   }, []);
 
   const scoped = useMemo(() => snap.groups.filter((g) => (namespace === undefined || g.namespace === namespace) && (!warningsOnly || g.warnings > 0)), [snap, namespace, warningsOnly]);
-  const filtered = useMemo(
-    () => filterRows(scoped, detail ? '' : filter, (g) => g, (g) => ({ name: g.name, namespace: g.namespace, extra: `${g.kind} ${g.reasons.join(' ')} ${g.message}` })),
-    [scoped, filter, detail],
-  );
+  // The shared `/` filter, searched in the background at scale (views/filter.ts); an
+  // index of this view's groups, keyed by group, pruned to the groups shown.
+  const index = useMemo(() => new SearchIndex<EventGroup>(eventFilterFields), []);
+  const filtered = useFilter(scoped, detail ? '' : filter, index, groupKey, (g) => g, { prune: true });
   const rows = filtered.rows;
   const columns = useMemo(() => eventColumns(rows, width, Date.now), [rows, width, tick]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -88,7 +89,7 @@ export function EventsView({ store, width, height, namespace, filter }: ViewProp
 
   const warned = scoped.filter((g) => g.warnings > 0).length;
   const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
-  let title = `Events — ${thousands(rows.length)}${filter ? ` of ${thousands(scoped.length)} matching /${filter}` : ''} objects (${thousands(warned)} with warnings, ${thousands(snap.total)} events) in ${where}${warningsOnly ? ' · warnings only' : ''}`;
+  let title = `Events — ${thousands(rows.length)}${filter ? ` of ${thousands(scoped.length)} matching /${filter}` : ''} objects (${thousands(warned)} with warnings, ${thousands(snap.total)} events) in ${where}${warningsOnly ? ' · warnings only' : ''}${searchingNote(filtered)}`;
   if (state.phase === 'listing' || state.phase === 'relisting') title += ` · listing ${thousands(state.loaded)}…`;
   const warn = state.phase === 'forbidden' ? `⚠ events are forbidden for this user: ${state.error ?? '403'}` : filtered.error ? `⚠ bad label selector: ${filtered.error}` : undefined;
   const empty = state.phase === 'forbidden' ? 'no access to events' : state.phase === 'idle' || state.phase === 'listing' ? 'listing events…' : filter ? `no object matches /${filter}` : warningsOnly ? 'no warnings' : `no events in ${where}`;
@@ -144,3 +145,4 @@ function selectedLines(g: EventGroup, width: number, now: number): string[] {
 }
 
 const groupKey = (g: EventGroup) => g.key;
+const eventFilterFields = (g: EventGroup): FilterFields => ({ name: g.name, namespace: g.namespace, extra: `${g.kind} ${g.reasons.join(' ')} ${g.message}` });

@@ -7,10 +7,11 @@ import { podDisplayStatus } from '../src/model/podStatus.js';
 import type { ClusterStore } from '../src/store/clusterStore.js';
 import { age, humanDuration, thousands, truncate } from './format.js';
 import { SortedKeys, compareKeys } from './selectors/sortedKeys.js';
-import { filterRows, podFilterFields } from './filter.js';
+import { podSearchIndex, searchingNote } from './filter.js';
 import { ObjectDetailView, type DetailTarget } from './ObjectDetailView.js';
 import { usePodRowActions } from './podActions.js';
 import type { ViewProps } from './shell.js';
+import { useFilter } from './useFilter.js';
 import { useStore } from './useStore.js';
 import { Table, type Column } from './widgets/Table.js';
 
@@ -85,14 +86,15 @@ export function PodListView({ store, width, height, namespace, filter }: ViewPro
   usePodRowActions(store, () => cursorKey.current, setDetail, detail === undefined);
 
   // The shared `/` filter (views/filter.ts): fuzzy over name, namespace, node, labels, images; `-l` selector.
-  const filtered = useMemo(() => filterRows(keys, detail ? '' : filter, (k) => store.get('pods', k), podFilterFields), [keys, filter, store, detail]);
+  // Searched in the background at scale: the previous result shows until the new one is complete.
+  const filtered = useFilter(keys, detail ? '' : filter, podSearchIndex(store), identity, (k) => store.get('pods', k));
   const rows = filtered.rows;
 
   const columns = useMemo(() => podColumns(store, namespace === undefined), [store, namespace]);
   const rowColor = useMemo(() => rowColorOf(store), [store]);
 
   const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
-  let title = `Pods — ${thousands(rows.length)}${filter ? ` of ${thousands(keys.length)} matching /${filter}` : ''} in ${where}`;
+  let title = `Pods — ${thousands(rows.length)}${filter ? ` of ${thousands(keys.length)} matching /${filter}` : ''} in ${where}${searchingNote(filtered)}`;
   let warn: string | undefined;
   if (filtered.error) warn = `⚠ bad label selector: ${filtered.error}`;
   else if (state.phase === 'forbidden') warn = `⚠ pods are forbidden for this user: ${state.error ?? '403'}`;

@@ -9,13 +9,15 @@
 //
 // Hierarchy: this session's edit > --group-by > the saved setting > the default.
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { savedGroupBy, saveGroupBy, settingsPath } from '../src/config/settings.js';
 import { DEFAULT_HIERARCHY_SPEC, formatHierarchy, levelName, parseHierarchy, type Level, type Rollup, type TreeRow } from '../src/model/labelTree.js';
 import { milliValue, value as byteValue } from '../src/model/quantity.js';
 import { pad, textWidth, thousands, truncate } from './format.js';
+import { podSearchIndex } from './filter.js';
 import { HierarchyEditor } from './HierarchyEditor.js';
-import { INITIAL_EXPAND_DEPTH, PodTreeModel } from './selectors/podTree.js';
+import { ObjectDetailView, type DetailTarget } from './ObjectDetailView.js';
+import { INITIAL_EXPAND_DEPTH, podTreeFor, type PodTreeModel } from './selectors/podTree.js';
 import { useNavTarget, useShell, useViewActions, type ViewProps } from './shell.js';
 import { useStore } from './useStore.js';
 
@@ -232,17 +234,26 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   const [, redraw] = useReducer((x: number) => x + 1, 0);
   const initial = useMemo(() => chooseHierarchy(options.groupBy), [options.groupBy]);
   const ui = useRef({ spec: initial.spec, mode: 'tree' as Mode, selectedId: undefined as string | undefined, top: 0, nameWidth: 0, depth: INITIAL_EXPAND_DEPTH + 1, convTop: 0 }).current;
+  // A pod (or container) opened with enter: its describe / events / YAML / logs.
+  const [detail, setDetail] = useState<DetailTarget | undefined>(undefined);
   useEffect(() => {
     if (initial.warning) shell.notify(`grouping: ${initial.warning}`, 'error');
   }, [initial, shell]);
 
   const levels = useMemo(() => parseHierarchy(ui.spec), [ui.spec]);
   const sortRef = useRef<'name' | 'worst'>('name');
-  const model = useMemo(() => new PodTreeModel(levels, namespace, sortRef.current), [store, levels, namespace]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Kept per store and fed while the view is hidden: coming back regroups nothing.
+  const model = useMemo(() => {
+    const m = podTreeFor(store, levels, namespace, () => podSearchIndex(store));
+    if (m.sort !== sortRef.current) m.setSort(sortRef.current);
+    return m;
+  }, [store, levels, namespace]);
+  useEffect(() => () => model.cancelFilter(), [model]);
   useStore(
     store,
     (s, batch) => {
-      model.setFilter(filter);
+      // A large filter is searched in the background: redraw when it is done.
+      model.setFilter(filter, redraw);
       return model.sync(s, batch);
     },
     [model, filter],
@@ -342,9 +353,16 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
     const { index: cursor } = cursorNow();
     const current = model.active.rowAt(cursor);
     switch (action) {
-      case 'toggle':
       case 'enter':
-        if (!current || current.type === 'container') return action === 'toggle';
+        // Groups open and close; a pod drills into its detail, a container into its logs.
+        if (current?.type === 'pod') return setDetail({ kind: 'pods', key: current.pod.key }), true;
+        if (current?.type === 'container') return setDetail({ kind: 'pods', key: current.pod.key, tab: 'logs' }), true;
+        if (!current) return false;
+        model.update((t) => t.toggle(current));
+        redraw();
+        return true;
+      case 'toggle':
+        if (!current || current.type === 'container') return true;
         model.update((t) => t.toggle(current));
         redraw();
         return true;
@@ -400,9 +418,10 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
     if (step === undefined) return false;
     select(cursorNow().index + step);
     return true;
-  }, ui.mode === 'tree');
+  }, ui.mode === 'tree' && detail === undefined);
 
   // ---- drawing ----
+  if (detail) return <ObjectDetailView store={store} target={detail} width={width} height={height} filter={filter} onClose={() => setDetail(undefined)} />;
   if (ui.mode === 'editor') {
     return (
       <HierarchyEditor
@@ -423,6 +442,7 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   let title = `${thousands(total)} pods`;
   if (model.filter) title = `${thousands(shown)} of ${thousands(total)} pods match /${model.filter}`;
   title += ` · sort ${model.sort === 'worst' ? 'worst first' : 'name'}${model.filter ? '' : ` · depth ${ui.depth}`} · by ${by} › pod`;
+  if (model.searching !== undefined) title += ` · filtering… ${Math.floor(model.searching * 100)}%`;
   if (podsState.phase === 'listing' || podsState.phase === 'relisting') title = `listing ${thousands(podsState.loaded)}${podsState.estimatedTotal ? `/~${thousands(podsState.estimatedTotal)}` : ''}… · ${title}`;
   const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
   const empty =

@@ -11,10 +11,10 @@ import type { ClusterStore } from '../src/store/clusterStore.js';
 import { ActionsContext } from './actionsContext.js';
 import { humanDuration, textWidth, thousands, truncate } from './format.js';
 import { RolloutHistoryView } from './RolloutHistoryView.js';
-import { getWorkload, historyOf, parseRowKey, planUndoFromStore, RolloutIndex, SHORT_KIND, type RolloutRow, type RolloutSnapshot } from './selectors/rollouts.js';
+import { getWorkload, historyOf, parseRowKey, planUndoFromStore, rolloutIndexFor, SHORT_KIND, type RolloutRow, type RolloutSnapshot } from './selectors/rollouts.js';
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useStore } from './useStore.js';
-import { layoutColumns, Table, type Column } from './widgets/Table.js';
+import { layoutColumns, Table, WIDTH_SAMPLE, type Column } from './widgets/Table.js';
 
 /** Filter scores below this are not shown (fuzzysort 4 needs limit and threshold given). */
 export const ROLLOUT_FILTER_THRESHOLD = 0.2;
@@ -81,7 +81,7 @@ function reasonColumn(get: (k: string) => RolloutRow | undefined, width: number)
 export function fitColumns(get: (k: string) => RolloutRow | undefined, rows: readonly string[], width: number, showNamespace: boolean): Column<string>[] {
   const cols = rolloutColumns(get, showNamespace);
   let need = textWidth('REASON');
-  for (const k of rows.length > 2000 ? rows.slice(0, 2000) : rows) need = Math.max(need, textWidth(reasonColumnText(get, k)));
+  for (const k of rows.length > WIDTH_SAMPLE ? rows.slice(0, WIDTH_SAMPLE) : rows) need = Math.max(need, textWidth(reasonColumnText(get, k)));
   // Wide enough: keep room for the whole reason; narrow: at least REASON_MIN.
   const reserve = Math.min(need, width >= 110 ? REASON_MAX : REASON_MIN);
   const laid = layoutColumns(cols, rows, width - reserve - GAP);
@@ -167,9 +167,9 @@ export function undoConfirmDetails(plan: UndoPatchPlan, compactDiff: TemplateDif
 export function RolloutsView({ store, width, height, namespace, filter }: ViewProps) {
   const shell = useShell();
   const actions = useContext(ActionsContext);
-  const index = useRef<RolloutIndex | null>(null);
-  if (!index.current) index.current = new RolloutIndex();
-  const snap: RolloutSnapshot = useStore(store, (s, batch) => index.current!.update(s, batch), []);
+  // Kept per store and fed while the view is hidden: coming back rebuilds no row.
+  const index = useMemo(() => rolloutIndexFor(store), [store]);
+  const snap: RolloutSnapshot = useStore(store, (s, batch) => index.update(s, batch), [index]);
   const sync = useStore(store, workloadSync, [], sameSync);
   const [historyKey, setHistoryKey] = useState<string | null>(null);
   const [follow, setFollow] = useState<Follow | null>(null);

@@ -13,7 +13,7 @@ import { describeAction } from '../src/kube/actions.js';
 import type { Fix, FixAction, PodState, VolumeConflict, VolumeRisk } from '../src/model/volumeConflicts.js';
 import { ActionsContext } from './actionsContext.js';
 import { age, humanDuration, textWidth, thousands, truncate } from './format.js';
-import { conflictSearchText, conflictsInScope, riskSearchText, risksInScope, VolumesSelector } from './selectors/volumes.js';
+import { conflictSearchText, conflictsInScope, riskSearchText, risksInScope, volumesSelectorFor } from './selectors/volumes.js';
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useStore } from './useStore.js';
 import { VolumeEvidenceView, wrap } from './VolumeEvidenceView.js';
@@ -152,9 +152,9 @@ type Mode = 'conflicts' | 'risks';
 export function VolumesView({ store, width, height, namespace, filter }: ViewProps) {
   const shell = useShell();
   const actions = useContext(ActionsContext);
-  const selector = useRef<VolumesSelector | null>(null);
-  selector.current ??= new VolumesSelector();
-  const data = useStore(store, (s, batch) => selector.current!.select(s, batch));
+  // Kept per store and fed while the view is hidden: coming back scans no pod.
+  const selector = useMemo(() => volumesSelectorFor(store), [store]);
+  const data = useStore(store, (s, batch) => selector.select(s, batch), [selector]);
   const synced = useStore(store, (s) => ['pods', 'persistentvolumeclaims', 'volumeattachments'].every((k) => s.state(k as 'pods').phase === 'synced'));
 
   const [mode, setMode] = useState<Mode>('conflicts');

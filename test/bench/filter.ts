@@ -1,13 +1,33 @@
 // Filter latency on 150,000 pods: the `/` filter of the pod list (views/filter.ts) over a
-// ClusterStore filled like a large cluster (5,000 nodes, 300 namespaces, app/tier/version
-// labels, two images per pod). Prints figures; asserts nothing.
+// ClusterStore filled like a large cluster (5,000 nodes, 300 namespaces, 4,500 Deployments whose
+// pods share their ReplicaSet's labels and images, like real ones). Prints figures; asserts
+// nothing.
 //
-//   npx tsx test/bench/filter.ts [--pods 150000]
+//   npx node --expose-gc --import tsx test/bench/filter.ts [--pods 150000] [--unique]
+//
+// --unique: every pod its own pod-template-hash and image tag (nothing shared: the worst case
+// for the index's memory).
+//
+// 1. A 150k load (pages of 500, as the reflector applies them) with the pod list's search index
+//    attached from the start: when is it ready (every pod prepared in the background)?
+// 2. Heap: the store alone, then with the index, then after some searches.
+// 3. The real PodListView (ink-testing-library): typing "checko" one key at a time, the time
+//    from each keypress to its first frame (filter text shown, previous rows, "filtering… n%")
+//    and to the frame with the complete result; then typed fast (a key every 30 ms, each
+//    superseding the previous scan).
+// 4. The pods tree: setFilter (its synchronous part) and until its filtered tree is shown.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import React from 'react';
+import { render } from 'ink-testing-library';
 import type { Pod } from '../../src/kube/types.js';
+import { loadKeymap } from '../../src/keys/keymap.js';
+import { parseHierarchy } from '../../src/model/labelTree.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
-import { filterRows, podFilterFields } from '../../views/filter.js';
+import { FilterScan, podSearchIndex } from '../../views/filter.js';
+import { PodListView } from '../../views/PodListView.js';
+import { PodTreeModel } from '../../views/selectors/podTree.js';
+import { ShellContext, type ShellInternals } from '../../views/shell.js';
 import { compareKeys } from '../../views/selectors/sortedKeys.js';
 
 const arg = (name: string, dflt: number) => {
@@ -15,7 +35,19 @@ const arg = (name: string, dflt: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const PODS = arg('--pods', 150_000);
+const UNIQUE = process.argv.includes('--unique');
 const NODES = Math.max(1, Math.round(PODS / 30));
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapMiB = () => {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+const now = () => performance.now();
+const load = () => os.loadavg()[0].toFixed(1);
+const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.ceil((p / 100) * a.length) - 1)];
+const turn = () => new Promise((r) => setImmediate(r));
 
 // Deterministic pseudo-random (mulberry32).
 let seed = 42;
@@ -32,89 +64,170 @@ const TIERS = ['web', 'api', 'db', 'cache', 'worker'];
 const hash = () => Math.floor(rnd() * 36 ** 10).toString(36).padStart(10, '0');
 const suffix = () => Math.floor(rnd() * 36 ** 5).toString(36).padStart(5, '0');
 
+// One Deployment per (namespace, app): its ReplicaSet's hash, labels and images are shared by its
+// pods (lean.ts shares the objects too).
+const deployments = new Map<string, { rs: string; labels: Record<string, string>; containers: Pod['spec']['containers'] }>();
 function makePod(i: number): Pod {
-  const app = pick(APPS);
+  const app = APPS[Math.floor(i / 300) % APPS.length];
   const ns = `team-${i % 300}`;
+  let d = deployments.get(`${ns}/${app}`);
+  if (!d || UNIQUE) {
+    const rs = hash();
+    d = {
+      rs,
+      labels: { app, tier: pick(TIERS), version: `v${1 + Math.floor(rnd() * 9)}`, 'pod-template-hash': rs },
+      containers: [{ name: app, image: `registry.example.com/${ns}/${app}:1.${Math.floor(rnd() * 30)}.${Math.floor(rnd() * 10)}` }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.22.3' }],
+    };
+    deployments.set(`${ns}/${app}`, d);
+  }
   return {
-    metadata: { name: `${app}-${hash()}-${suffix()}`, namespace: ns, uid: `u${i}`, resourceVersion: '1', labels: { app, tier: pick(TIERS), version: `v${1 + Math.floor(rnd() * 9)}`, 'pod-template-hash': hash() } },
-    spec: { nodeName: `ip-10-${Math.floor(i / 250) % 256}-${i % 250}-${Math.floor(rnd() * 255)}.ec2.internal`.replace(/^ip-.*$/, () => `node-${Math.floor(rnd() * NODES)}`), containers: [{ name: app, image: `registry.example.com/${ns}/${app}:1.${Math.floor(rnd() * 30)}.${Math.floor(rnd() * 10)}` }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.22.3' }] },
+    metadata: { name: `${app}-${d.rs}-${suffix()}`, namespace: ns, uid: `u${i}`, resourceVersion: String(1000 + i), labels: d.labels },
+    spec: { nodeName: `node-${Math.floor(rnd() * NODES)}`, containers: d.containers },
     status: { phase: 'Running' },
   };
 }
+const heapBase = heapMiB();
+const pods = Array.from({ length: PODS }, (_, i) => makePod(i));
+const heapPods = heapMiB() - heapBase;
 
-const store = new ClusterStore(0);
-let t0 = performance.now();
-for (let i = 0; i < PODS; i++) store.upsert('pods', makePod(i));
-const keys = [...store.list('pods').keys()].sort(compareKeys);
-console.log(`${PODS.toLocaleString('en-US')} pods on ${NODES.toLocaleString('en-US')} nodes built in ${Math.round(performance.now() - t0)} ms`);
-
-const source = (k: string) => store.get('pods', k);
-// A fresh rows array = a full search (the filter narrows within the previous hits of the same rows).
-const run = (q: string, rows: readonly string[] = keys.slice()) => filterRows(rows, q, source, podFilterFields);
-
-function measure(label: string, q: string, n = 7) {
-  const times: number[] = [];
-  let matched = 0;
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    matched = run(q).rows.length;
-    times.push(performance.now() - s);
+/** Apply the pods in pages, yielding between pages as the reflector does between responses. */
+async function loadInto(store: ClusterStore) {
+  for (let i = 0; i < pods.length; i += 500) {
+    for (let j = i; j < Math.min(pods.length, i + 500); j++) store.upsert('pods', pods[j]);
+    await turn();
   }
-  times.sort((a, b) => a - b);
-  console.log(`${label.padEnd(38)} ${`/${q}`.padEnd(26)} ${matched.toLocaleString('en-US').padStart(8)} rows   median ${times[Math.floor(n / 2)].toFixed(1).padStart(7)} ms   max ${times[n - 1].toFixed(1).padStart(7)} ms`);
+  store.flush();
 }
 
-// Reference: just reading every pod from the store once (what any filter must at least do).
-{
-  const t: number[] = [];
-  for (let r = 0; r < 7; r++) {
-    const s0 = performance.now();
-    let n = 0;
-    for (const k of keys) if (store.get('pods', k)?.metadata.name) n++;
-    t.push(performance.now() - s0 + (n < 0 ? 1 : 0));
-  }
-  t.sort((a, b) => a - b);
-  console.log(`reference: one store.get per pod, no filtering            median ${t[3].toFixed(1)} ms   (machine: ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)})`);
-}
+console.log(`${PODS.toLocaleString('en-US')} pods on ${NODES.toLocaleString('en-US')} nodes${UNIQUE ? ' (every pod its own labels and images)' : ''}; ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}`);
+console.log(`uptime: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (load average 1/5/15 min)${gc ? '' : '  (run with --expose-gc for heap figures)'}\n`);
 
-// The first fuzzy query prepares every pod's targets once (cached per pod object after that).
-t0 = performance.now();
-const first = run('chk').rows.length;
-console.log(`first fuzzy query (prepares 150k pods)        /chk ${first.toLocaleString('en-US')} rows in ${Math.round(performance.now() - t0)} ms`);
-console.log('');
-console.log('typing "checko", one filter per keystroke (each narrows the previous), 5 rounds:');
+// ---- 1. load, with and without the index ------------------------------------------------------
+const heap0 = heapMiB();
+let t0 = now();
+let store = new ClusterStore(33);
+await loadInto(store);
+const loadPlain = now() - t0;
+const heapStore = heapMiB() - heap0;
+store.close();
+store = undefined as unknown as ClusterStore;
+
+t0 = now();
+store = new ClusterStore(33);
+const index = podSearchIndex(store); // the pod list is mounted at start
+await loadInto(store);
+const loaded = now() - t0;
+await index.idle();
+const ready = now() - t0;
+const heapIndexed = heapMiB() - heap0;
+console.log('1. load + background index');
+console.log(`   load alone ${ms(loadPlain)}; with the index attached: loaded in ${ms(loaded)}, index ready ${ms(ready)} after the start (${ms(ready - loaded)} after the last page), ${index.prepares.toLocaleString('en-US')} prepares   [load ${load()}]`);
+console.log(`   heap: the pods ${heapPods.toFixed(0)} MiB (lean objects, as generated); store maps ${heapStore.toFixed(0)} MiB; store + index ${heapIndexed.toFixed(0)} MiB (index ${(heapIndexed - heapStore).toFixed(0)} MiB, ${(((heapIndexed - heapStore) * 2 ** 20) / PODS).toFixed(0)} B/pod)\n`);
+
+// ---- 2. the pod list, typing ----------------------------------------------------------------------
+const keymap = loadKeymap();
+const internals: ShellInternals = { api: { keymap, readonly: false, contextName: 'bench', notify: () => undefined, confirm: () => undefined, openView: () => undefined }, viewHandlers: [], navHandlers: [] };
+const view = (filter: string) => React.createElement(ShellContext.Provider, { value: internals }, React.createElement(PodListView, { store, width: 160, height: 40, namespace: undefined, filter, options: {} }));
+const r = render(view(''));
+// A terminal has rows; without them Ink asks `tput` (a child process) on every frame.
+Object.defineProperty(r.stdout, 'rows', { value: 50 });
+// Frame timestamps: Ink writes every frame to this stdout (debug mode).
+const frames: { t: number; title: string }[] = [];
+const write = r.stdout.write.bind(r.stdout);
+r.stdout.write = (f: string) => {
+  frames.push({ t: now(), title: f.split('\n')[0] });
+  return write(f);
+};
+async function waitFrame(after: number, ok: (title: string) => boolean, limitMs = 120_000): Promise<number> {
+  for (;;) {
+    const f = frames.find((x) => x.t >= after && ok(x.title));
+    if (f) return f.t - after;
+    if (now() - after > limitMs) throw new Error('no such frame');
+    await turn();
+  }
+}
+await turn();
+
 const typed = ['c', 'ch', 'che', 'chec', 'check', 'checko'];
-const steps: number[][] = typed.map(() => []);
-const counts: number[] = [];
+const first: number[][] = typed.map(() => []);
+const full: number[][] = typed.map(() => []);
+const counts: string[] = [];
+console.log('2. pod list (real PodListView, Ink frames): typing "checko", waiting for each full result');
 for (let round = 0; round < 5; round++) {
-  const rows = keys.slice();
-  typed.forEach((q, i) => {
-    const s0 = performance.now();
-    counts[i] = run(q, rows).rows.length;
-    steps[i].push(performance.now() - s0);
-  });
+  for (let i = 0; i < typed.length; i++) {
+    const q = typed[i];
+    const t = now();
+    frames.length = 0;
+    r.rerender(view(q));
+    first[i].push(await waitFrame(t, (x) => x.includes(`/${q} `)));
+    full[i].push(await waitFrame(t, (x) => x.includes(`/${q} `) && !x.includes('filtering…')));
+    counts[i] = frames[frames.length - 1].title.replace(/^Pods — ([\d,]+) of.*/, '$1');
+  }
+  const t = now();
+  r.rerender(view(''));
+  await waitFrame(t, (x) => !x.includes('matching'));
 }
 typed.forEach((q, i) => {
-  const t = steps[i].sort((a, b) => a - b);
-  console.log(`  ${`/${q}`.padEnd(10)} ${counts[i].toLocaleString('en-US').padStart(8)} rows   median ${t[2].toFixed(1).padStart(7)} ms   max ${t[4].toFixed(1).padStart(7)} ms`);
+  console.log(`   /${q.padEnd(7)} ${counts[i].padStart(8)} rows   keypress→frame p50 ${ms(pct(first[i], 50)).padStart(8)} max ${ms(pct(first[i], 100)).padStart(8)}   →full result p50 ${ms(pct(full[i], 50)).padStart(8)} max ${ms(pct(full[i], 100)).padStart(8)}   (round 1: ${ms(full[i][0])})`);
 });
-console.log('');
-console.log('one query from scratch (full search of every pod):');
-for (const q of ['c', 'check']) measure('name', q);
-measure('namespace', 'team-42');
-measure('node', 'node-1234');
-measure('label', 'tier=db');
-measure('image', 'proxyv2:1.22');
-measure('no match', 'zzzzqx');
-measure('label selector', '-l app=checkout,tier!=db');
-measure('label selector (set)', '-l tier in (web,api),version notin (v1)');
+const allFirst = first.flat();
+console.log(`   all keypresses: keypress→frame p50 ${ms(pct(allFirst, 50))}, p99 ${ms(pct(allFirst, 99))}, max ${ms(pct(allFirst, 100))}   [load ${load()}]`);
 
-// After a watch batch replaces 1% of the pods, only those are prepared again.
-for (let i = 0; i < PODS / 100; i++) {
-  const k = keys[Math.floor(rnd() * keys.length)];
-  const p = store.get('pods', k)!;
-  store.upsert('pods', { ...p, metadata: { ...p.metadata, resourceVersion: '2' } });
+// Typed fast: a key every 30 ms without waiting; the scans of earlier keys are dropped.
+const fast: number[] = [];
+const fastFull: number[] = [];
+for (let round = 0; round < 5; round++) {
+  const start = now();
+  for (const q of typed) {
+    const t = now();
+    frames.length = 0;
+    r.rerender(view(q));
+    fast.push(await waitFrame(t, (x) => x.includes(`/${q} `)));
+    await new Promise((res) => setTimeout(res, 30));
+  }
+  fastFull.push(await waitFrame(start, (x) => x.includes('/checko ') && !x.includes('filtering…')));
+  const t = now();
+  r.rerender(view(''));
+  await waitFrame(t, (x) => !x.includes('matching'));
 }
-measure('after 1% of the pods changed', 'check', 3);
-const mem = process.memoryUsage();
-console.log(`\nheap used ${Math.round(mem.heapUsed / 2 ** 20)} MiB, rss ${Math.round(mem.rss / 2 ** 20)} MiB (store + prepared targets)`);
+console.log(`   typed fast (a key every 30 ms): keypress→frame p50 ${ms(pct(fast, 50))}, p99 ${ms(pct(fast, 99))}, max ${ms(pct(fast, 100))}; first key → full /checko p50 ${ms(pct(fastFull, 50))}   [load ${load()}]`);
+r.unmount();
+
+// One full search (every row, fresh verdicts), sliced time summed: what a result costs in CPU.
+const keys = [...store.list('pods').keys()].sort(compareKeys);
+console.log('\n   one full search of every pod (CPU time, all slices):');
+for (const q of ['c', 'check', 'team-42', 'node-1234', 'tier=db', 'proxyv2:1.22', 'zzzzqx', '-l app=checkout,tier!=db']) {
+  const times: number[] = [];
+  let n = 0;
+  for (let k = 0; k < 3; k++) {
+    new FilterScan(keys, `q${k}zx`, index, (x) => x, (x) => store.get('pods', x)).step(Infinity); // other verdicts first
+    const s = now();
+    const scan = new FilterScan(keys, q, index, (x) => x, (x) => store.get('pods', x));
+    scan.step(Infinity);
+    times.push(now() - s);
+    n = scan.result().rows.length;
+  }
+  console.log(`     /${q.padEnd(26)} ${n.toLocaleString('en-US').padStart(8)} rows   median ${ms(pct(times, 50)).padStart(9)}`);
+}
+console.log(`   heap after the searches: store + index ${(heapMiB() - heap0).toFixed(0)} MiB (fuzzysort adds match tables to targets it scored)`);
+
+// ---- 3. the pods tree -------------------------------------------------------------------------
+const model = new PodTreeModel(parseHierarchy('namespace,app'), undefined, 'name', index);
+model.sync(store, undefined);
+const sync: number[] = [];
+const done: number[] = [];
+for (let round = 0; round < 3; round++) {
+  for (const q of typed) {
+    let finished = false;
+    const t = now();
+    model.setFilter(q, () => void (finished = model.searching === undefined));
+    sync.push(now() - t);
+    finished ||= model.searching === undefined;
+    while (!finished) await turn();
+    done.push(now() - t);
+  }
+  model.setFilter('');
+}
+console.log(`\n3. pods tree (namespace › app): setFilter's synchronous part p50 ${ms(pct(sync, 50))}, p99 ${ms(pct(sync, 99))}; until the filtered tree is shown p50 ${ms(pct(done, 50))}, max ${ms(pct(done, 100))}   [load ${load()}]`);
+console.log(`\nuptime at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+process.exit(0);

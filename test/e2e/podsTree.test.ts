@@ -53,9 +53,14 @@ test('pods tree in a terminal: open, expand/collapse, filter, edit the hierarchy
   screen = await s.waitFor(/▸ checkout-[a-z0-9]+-w2c6n\s+0\/1/);
   assert.equal(screen.match(/▸ checkout-[a-z0-9]+-[a-z0-9]{5} /g)?.length, 4);
   await moveTo(s, /w2c6n/);
-  s.press(KEYS.enter);
+  s.press(' ');
   screen = await s.waitFor(/▾ checkout-[a-z0-9]+-w2c6n/);
   assert.match(screen, /\n\s+checkout\s+✗\s+(9|[1-9]\d)\s+250m\/500m\s+256Mi\/512Mi/);
+  // enter on the pod drills into its detail; esc comes back to the tree.
+  s.press(KEYS.enter);
+  await s.waitFor(/Pod shop\/checkout-[a-z0-9]+-w2c6n/);
+  s.press(KEYS.escape);
+  await s.waitFor(/> +▾ checkout-[a-z0-9]+-w2c6n/);
   // Collapse all: the six namespaces only; then one level deeper.
   s.press('C');
   screen = await s.waitFor(/depth 1/);

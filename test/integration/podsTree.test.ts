@@ -99,6 +99,7 @@ test('under churn the incremental tree (and a filtered one) ends equal to a rebu
   conn.start();
   await until('pods synced', () => store.state('pods').phase === 'synced', 30_000);
   model.setFilter('a');
+  model.finishFilter(); // the search runs in slices; finish it now
   const filterBuilds = model.rebuilds;
   await sim.setChurn(300);
   await new Promise((r) => setTimeout(r, 2500));
@@ -114,6 +115,7 @@ test('under churn the incremental tree (and a filtered one) ends equal to a rebu
   const fresh = new PodTreeModel(levels, undefined);
   fresh.sync(store, undefined);
   fresh.setFilter('a');
+  fresh.finishFilter();
   assert.deepEqual(filtered.snapshot(), fresh.filtered!.snapshot());
   assert.equal(model.rebuilds, filterBuilds, 'no rebuild while events streamed in');
 });

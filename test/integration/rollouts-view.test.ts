@@ -86,7 +86,11 @@ describe('rollouts view on the incident cluster', () => {
     );
     const screen = () => r.lastFrame() ?? '';
     try {
-      await until('the workloads listed', () => /payments\/ledger/.test(screen()) && /monitoring\/node-exporter/.test(screen()) && /shop\/checkout/.test(screen()), 20_000, screen);
+      // Revisions come from ReplicaSets and ControllerRevisions: wait until those are listed too
+      // (they start after the pods list), then for the frame that shows them.
+      const kinds = ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'controllerrevisions', 'pods'] as const;
+      await until('the workload kinds synced', () => kinds.every((k) => conn.store.state(k).phase === 'synced'), 20_000, screen);
+      await until('the workloads listed', () => /payments\/ledger\s+sts\s+2/.test(screen()) && /monitoring\/node-exporter/.test(screen()) && /shop\/checkout/.test(screen()), 20_000, screen);
       const lines = screen().split("\n");
       const rowOf = (name: string) => lines.findIndex((l) => l.includes(` ${name} `));
       // Failing first: checkout (stalled, crash-looping pod) is the first row, selected.

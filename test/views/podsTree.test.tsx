@@ -98,10 +98,16 @@ describe('pods tree view', () => {
     assert.match(s, /▾ api \(4\)/);
     assert.match(s, /        ▸ checkout-[a-z0-9]+-w2c6n\s+0\/1\s+9\s+250m\/500m\s+256Mi\/512Mi\s+CrashLoopBackOff/);
     assert.match(s, /        ▸ checkout-[a-z0-9]+-x7k2p\s+1\/1\s+0\s+250m\/500m\s+256Mi\/512Mi\s+Running  worker-a/);
-    // Into a pod: its containers.
+    // Into a pod: space shows its containers; enter drills into its detail, esc comes back.
     await selectRow(t, /w2c6n/);
-    await type(t.stdin, '\r');
+    await type(t.stdin, ' ');
     assert.match(t.screen(), /▾ checkout-[a-z0-9]+-w2c6n[^\n]*\n\s+checkout\s+✗\s+9\s+250m\/500m\s+256Mi\/512Mi\s+CrashLoopBackOff/);
+    await type(t.stdin, '\r');
+    assert.match(t.screen(), /Pod shop\/checkout-[a-z0-9]+-w2c6n/);
+    assert.doesNotMatch(t.screen(), /▾ api \(4\)/);
+    await type(t.stdin, ESC);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.match(selected(t), /▾ checkout-[a-z0-9]+-w2c6n/);
     // h on an open pod closes it, h again goes to the parent group.
     await type(t.stdin, 'h');
     assert.match(selected(t), /▸ checkout-[a-z0-9]+-w2c6n/);

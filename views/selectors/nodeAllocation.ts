@@ -1,9 +1,10 @@
 // The bridge from the store's change batches to NodeAllocationIndex (src/model/allocation.ts).
 //
-// One NodeAllocationSelector per store (kept in a WeakMap), so leaving the nodes view and
-// coming back does not re-parse 150,000 pods: only objects whose identity changed since the
-// selector last looked are re-applied. The store replaces an object on every update, so
-// "same reference" means "unchanged".
+// One NodeAllocationSelector per store (a live model, selectors/live.ts): it is fed every
+// change batch from its first use on, also while the nodes view is hidden, so coming back to
+// the view costs nothing over the pods. Without a batch it reconciles by identity (the store
+// replaces an object on every update, so "same reference" means "unchanged"); a live
+// selector does that once, on first use.
 //
 //   batch given      -> O(changed keys): upsert / delete exactly those pods and nodes
 //   batch undefined  -> reconcile by identity: O(objects) map lookups, O(changed) real work
@@ -19,6 +20,7 @@ import {
   type PodAllocation,
 } from '../../src/model/allocation.js';
 import type { ChangeBatch, ClusterStore, MetricsSnapshot } from '../../src/store/clusterStore.js';
+import { liveModel } from './live.js';
 
 export class NodeAllocationSelector {
   readonly index = new NodeAllocationIndex();
@@ -32,7 +34,14 @@ export class NodeAllocationSelector {
   /** An unfinished reconcile: the store's pod keys still to check. */
   private pass: { it: Iterator<string>; done: number; total: number } | undefined;
 
-  constructor(readonly store: ClusterStore) {}
+  /** Full reconciles started (first load; a live selector never needs another). */
+  reconciles = 0;
+
+  constructor(
+    readonly store: ClusterStore,
+    /** Fed every batch of the store (nodeAllocationFor): a call without a batch has nothing to catch up. */
+    readonly live = false,
+  ) {}
 
   /** The index version: changes whenever a row or a node's pod list may have changed. */
   get version(): number {
@@ -56,6 +65,8 @@ export class NodeAllocationSelector {
       if (batch.metricsChanged) this.syncMetrics();
       return this.index.version;
     }
+    if (this.live && this.reconciles > 0) return this.index.version;
+    this.reconciles++;
     // Nodes are few (<= 5,000) and cheap: all at once. Pods go through the resumable pass.
     const nodes = this.store.list('nodes');
     for (const [k, n] of nodes) if (this.seenNodes.get(k) !== n) this.syncNode(k);
@@ -148,11 +159,7 @@ export class NodeAllocationSelector {
   }
 }
 
-const selectors = new WeakMap<ClusterStore, NodeAllocationSelector>();
-
-/** The selector of a store (created on first use, kept as long as the store lives). */
+/** The live selector of a store (created on first use, kept and fed as long as the store lives). */
 export function nodeAllocationFor(store: ClusterStore): NodeAllocationSelector {
-  let s = selectors.get(store);
-  if (!s) selectors.set(store, (s = new NodeAllocationSelector(store)));
-  return s;
+  return liveModel(store, 'nodeAllocation', () => new NodeAllocationSelector(store, true), (s, batch) => s.sync(batch));
 }

@@ -4,15 +4,32 @@
 // filter text changes, then updated the same way), so groups keep their ancestors and their
 // roll-ups count what is shown.
 //
+// The filter is the shared one (views/filter.ts: name, namespace, node, labels, images, or
+// `-l`), over the shared pod index. A new filter text is searched and its tree built in
+// slices (SLICE_MS each) while the previous tree stays shown; pods that change meanwhile are
+// re-checked when it completes, so the new tree is exact.
+//
 // `rebuilds` counts full builds: the view test, integration test and bench check that watch
 // events never add to it.
-import fuzzysort from 'fuzzysort';
 import type { Pod, PodMetrics } from '../../src/kube/types.js';
 import { LabelTree, type Level, type SortMode, type TreeRow } from '../../src/model/labelTree.js';
 import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
+import { FilterScan, FILTER_THRESHOLD, newPodSearchIndex, SLICE_MS, type SearchIndex } from '../filter.js';
+import { liveModel } from './live.js';
 
 /** Filter: every match is kept (limit = pod count); scores below this are not matches. */
-export const POD_TREE_FILTER_THRESHOLD = 0.2;
+export const POD_TREE_FILTER_THRESHOLD = FILTER_THRESHOLD;
+
+/** A filter being searched: its tree, built as matches are found. */
+interface PendingFilter {
+  text: string;
+  scan: FilterScan<string, Pod>;
+  tree: LabelTree;
+  /** Matches of the scan already added to the tree. */
+  added: number;
+  /** Pods changed since the scan started: checked again at the end. */
+  dirty: Set<string>;
+}
 
 /** Groups open at start: namespaces show their applications. */
 export const INITIAL_EXPAND_DEPTH = 1;
@@ -33,10 +50,19 @@ export class PodTreeModel {
   private metricsSeen: ReadonlyMap<string, PodMetrics> | undefined = undefined;
   private metricsAvailable = false;
 
+  private pending: PendingFilter | undefined;
+  /** Set by podTreeFor: the model gets every change batch of its store. */
+  live = false;
+  private lastBatch: ChangeBatch | undefined;
+  /** Filter work per slice (tests set 0: one chunk of rows per slice). */
+  filterSliceMs = SLICE_MS;
+
   constructor(
     readonly levels: readonly Level[],
     readonly namespace: string | undefined,
     private sortMode: SortMode = 'name',
+    /** Prepared search targets of the pods (the view passes the store's shared one). */
+    readonly index: SearchIndex<Pod> = newPodSearchIndex(),
   ) {
     this.tree = new LabelTree(levels, [], { sort: sortMode, expandDepth: INITIAL_EXPAND_DEPTH });
   }
@@ -60,6 +86,9 @@ export class PodTreeModel {
    * object identity (O(n) comparisons, no regrouping of unchanged pods).
    */
   sync(store: ClusterStore, batch: ChangeBatch | undefined): number {
+    // A live model (podTreeFor) is fed every batch: nothing to reconcile, nor to apply twice.
+    if (this.live && this.synced && (!batch || batch === this.lastBatch)) return this.version;
+    if (batch) this.lastBatch = batch;
     const before = this.active.version;
     // Metrics first: on the first build each pod then gets its usage as it is added.
     if (store.metrics.pods !== this.metricsSeen || store.metrics.available !== this.metricsAvailable) {
@@ -104,10 +133,8 @@ export class PodTreeModel {
     if (old) this.countLabels(old, -1);
     this.countLabels(pod, 1);
     this.tree.addOrUpdatePod(pod);
-    if (this.filtered) {
-      if (this.matches(key)) this.filtered.addOrUpdatePod(pod);
-      else this.filtered.removePod(key);
-    }
+    this.pending?.dirty.add(key);
+    if (this.filtered) this.applyFilter(this.filtered, this.filter, key, pod);
   }
 
   private remove(key: string): void {
@@ -116,6 +143,7 @@ export class PodTreeModel {
     this.countLabels(old, -1);
     this.tree.removePod(key);
     this.filtered?.removePod(key);
+    this.pending?.dirty.add(key);
   }
 
   private reconcile(store: ClusterStore): void {
@@ -149,28 +177,79 @@ export class PodTreeModel {
 
   // ---- filter ----------------------------------------------------------------------------
 
-  private matches(key: string): boolean {
-    const r = fuzzysort.single(this.filter, key);
-    return r !== null && r.score >= POD_TREE_FILTER_THRESHOLD;
+  /** Add or remove one pod in a filtered tree, by whether it matches `text`. */
+  private applyFilter(tree: LabelTree, text: string, key: string, pod: Pod | undefined): void {
+    const scan = new FilterScan([key], text, this.index, (k) => k, () => pod);
+    scan.step(Infinity);
+    if (pod && scan.result().rows.length > 0) tree.addOrUpdatePod(pod);
+    else tree.removePod(key);
   }
 
-  /** Set the `/` filter text; builds the filtered tree when the text changes. */
-  setFilter(text: string): void {
+  /** Set while a new filter text is being searched: the share of pods searched, 0..1. */
+  get searching(): number | undefined {
+    return this.pending?.scan.progress;
+  }
+
+  /**
+   * Set the `/` filter text. A new text starts a search that runs a slice now and, when there
+   * is more, in the background (calling `onChange` when done, and every ~100 ms for progress);
+   * the shown tree changes when it is complete.
+   */
+  setFilter(text: string, onChange: () => void = () => undefined): void {
     const q = text.trim();
-    if (q === this.filter) return;
-    this.filter = q;
+    if (q === (this.pending?.text ?? this.filter)) return;
+    const back = q === this.filter; // back to the text shown: its tree is up to date
+    this.pending = undefined;
     this.version++;
+    if (back) return;
     if (!q) {
+      this.filter = '';
       this.filtered = undefined;
       return;
     }
     this.rebuilds++;
-    const keys = this.podKeys();
-    const hits = fuzzysort.go(q, keys, { limit: keys.length, threshold: POD_TREE_FILTER_THRESHOLD });
     // Matches show down to their pods: every group level starts open.
-    this.filtered = new LabelTree(this.levels, [], { sort: this.sortMode, expandDepth: this.levels.length });
-    this.filtered.applyPodMetrics(this.metricsList());
-    for (const h of hits) this.filtered.addOrUpdatePod(this.tree.pod(h.target)!.pod);
+    const tree = new LabelTree(this.levels, [], { sort: this.sortMode, expandDepth: this.levels.length });
+    tree.applyPodMetrics(this.metricsList());
+    const scan = new FilterScan(this.podKeys(), q, this.index, (k) => k, (k) => this.tree.pod(k)?.pod);
+    const pending: PendingFilter = { text: q, scan, tree, added: 0, dirty: new Set() };
+    this.pending = pending;
+    if (this.filterSlice(pending, this.filterSliceMs)) return;
+    let ping = performance.now();
+    const more = () => {
+      if (this.pending !== pending) return; // superseded by a newer text: dropped
+      if (this.filterSlice(pending, this.filterSliceMs)) return onChange();
+      if (performance.now() - ping >= 100) {
+        ping = performance.now();
+        onChange();
+      }
+      setImmediate(more);
+    };
+    setImmediate(more);
+  }
+
+  /** Finish a pending filter search now (tests, benchmarks). */
+  finishFilter(): void {
+    if (this.pending) this.filterSlice(this.pending, Infinity);
+  }
+
+  /** Stop a pending search (the view goes away). */
+  cancelFilter(): void {
+    this.pending = undefined;
+  }
+
+  /** Search and build for about `ms`; on completion the new tree is shown. */
+  private filterSlice(p: PendingFilter, ms: number): boolean {
+    const done = p.scan.step(performance.now() + ms / 2);
+    const hits = p.scan.result().rows;
+    for (; p.added < hits.length; p.added++) p.tree.addOrUpdatePod(this.tree.pod(hits[p.added])!.pod);
+    if (!done) return false;
+    for (const key of p.dirty) this.applyFilter(p.tree, p.text, key, this.tree.pod(key)?.pod);
+    this.pending = undefined;
+    this.filter = p.text;
+    this.filtered = p.tree;
+    this.version++;
+    return true;
   }
 
   // ---- view state ------------------------------------------------------------------------
@@ -179,6 +258,16 @@ export class PodTreeModel {
     this.sortMode = mode;
     this.tree.setSort(mode);
     this.filtered?.setSort(mode);
+    this.version++;
+  }
+
+  /** Back to how a new model starts: no filter, sorted by name, groups open to the initial depth. */
+  reset(): void {
+    this.cancelFilter();
+    this.filter = '';
+    this.filtered = undefined;
+    if (this.sortMode !== 'name') this.setSort('name');
+    this.tree.expandToDepth(INITIAL_EXPAND_DEPTH);
     this.version++;
   }
 
@@ -210,4 +299,25 @@ export function rebuildReference(model: PodTreeModel, store: ClusterStore): Labe
   const t = new LabelTree(model.levels, pods, { sort: model.sort });
   if (store.metrics.available) t.applyPodMetrics(store.metrics.pods.values());
   return t;
+}
+
+/**
+ * The pods tree of a store for a hierarchy and namespace scope, kept live (selectors/live.ts)
+ * so that coming back to the pods view does not regroup every pod: one model per store, the
+ * last one asked for. A kept model comes back as a new one starts: no filter, sorted by name,
+ * groups open to INITIAL_EXPAND_DEPTH.
+ */
+export function podTreeFor(store: ClusterStore, levels: readonly Level[], namespace: string | undefined, index: () => SearchIndex<Pod>): PodTreeModel {
+  const spec = JSON.stringify(levels);
+  const fits = (m: PodTreeModel) => m.namespace === namespace && JSON.stringify(m.levels) === spec;
+  let created: PodTreeModel | undefined;
+  const create = () => {
+    created = new PodTreeModel(levels, namespace, 'name', index());
+    created.live = true;
+    created.sync(store, undefined);
+    return created;
+  };
+  const m = liveModel(store, 'podTree', create, (model, batch) => model.sync(store, batch), fits);
+  if (m !== created) m.reset();
+  return m;
 }

@@ -25,6 +25,7 @@ import {
 } from '../../src/model/rollout.js';
 import { podDisplayStatus } from '../../src/model/podStatus.js';
 import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
+import { liveModel } from './live.js';
 
 export type { WorkloadKind };
 
@@ -266,8 +267,17 @@ export class RolloutIndex {
   private podRows = new Map<string, string>();
   private rowPods = new Map<string, string[]>();
 
+  /** Set by rolloutIndexFor: the index gets every change batch of its store. */
+  live = false;
+  /** Full builds (a live index builds once). */
+  rebuilds = 0;
+  private lastBatch: ChangeBatch | undefined;
+
   update(store: ClusterStore, batch: ChangeBatch | undefined): RolloutSnapshot {
+    // A live index has seen every batch: nothing to rebuild, nor to apply twice.
+    if (this.live && this.rebuilds > 0 && (!batch || batch === this.lastBatch)) return this.snapshot;
     if (!batch) return this.rebuild(store);
+    this.lastBatch = batch;
     const dirty = new Set<string>();
     for (const [res, kind] of Object.entries(KIND_OF) as [ResourceKind, WorkloadKind][]) {
       for (const k of batch.changed.get(res) ?? []) dirty.add(rowKeyOf(kind, k));
@@ -330,6 +340,7 @@ export class RolloutIndex {
   }
 
   private rebuild(store: ClusterStore): RolloutSnapshot {
+    this.rebuilds++;
     this.rows = new Map();
     this.owned.clear();
     this.podRows.clear();
@@ -381,6 +392,17 @@ export class RolloutIndex {
     const owner = rs && controllerOf(rs);
     return owner?.kind === 'Deployment' ? rowKeyOf('Deployment', `${ns}/${owner.name}`) : undefined;
   }
+}
+
+/** The rollout rows of a store, kept live (selectors/live.ts): reopening the view rebuilds nothing. */
+export function rolloutIndexFor(store: ClusterStore): RolloutIndex {
+  const create = () => {
+    const index = new RolloutIndex();
+    index.update(store, undefined);
+    index.live = true;
+    return index;
+  };
+  return liveModel(store, 'rollouts', create, (index, batch) => index.update(store, batch));
 }
 
 // ---- history and undo plans (for one workload) ---------------------------------------------

@@ -19,6 +19,7 @@ import {
 } from '../../src/model/volumeConflicts.js';
 import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
 import type { ResourceKind } from '../../src/kube/types.js';
+import { liveModel } from './live.js';
 
 export interface VolumesData {
   conflicts: readonly VolumeConflict[];
@@ -78,11 +79,17 @@ export class VolumesSelector {
   private data: VolumesData = { conflicts: [], risks: [], computedAt: -1 };
   /** How many full computations ran (tests check that unrelated changes cost none). */
   computations = 0;
+  /** Set by volumesSelectorFor: the selector gets every change batch of its store. */
+  live = false;
+  private lastBatch: ChangeBatch | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** The current data; recomputes only when `batch` touches volume-related objects. */
   select(store: ClusterStore, batch: ChangeBatch | undefined): VolumesData {
+    // A live selector has seen every batch of its store: nothing to rebuild, nor to apply twice.
+    if (this.live && store === this.store && (!batch || batch === this.lastBatch)) return this.data;
+    if (batch) this.lastBatch = batch;
     if (store !== this.store || !batch) {
       this.store = store;
       this.inlinePods.rebuild(store);
@@ -168,6 +175,17 @@ export class VolumesSelector {
     this.data = { conflicts, risks, computedAt: store.version };
     return this.data;
   }
+}
+
+/** The volumes data of a store, kept live (selectors/live.ts): reopening the view scans no pod. */
+export function volumesSelectorFor(store: ClusterStore): VolumesSelector {
+  const create = () => {
+    const sel = new VolumesSelector();
+    sel.select(store, undefined);
+    sel.live = true;
+    return sel;
+  };
+  return liveModel(store, 'volumes', create, (sel, batch) => sel.select(store, batch));
 }
 
 function claimsOf(p: Pod | undefined): string[] {

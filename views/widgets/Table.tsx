@@ -48,8 +48,12 @@ export interface TableProps<R> {
 
 const GAP = '  ';
 const MARK = '> ';
-/** Rows sampled for auto widths: enough to be stable, bounded so 150k rows stay cheap. */
-const WIDTH_SAMPLE = 2000;
+/**
+ * Rows sampled for auto widths (plus the visible ones): enough to be stable, bounded so 150k
+ * rows stay cheap. 500 rather than 2,000: at 14,000 rollout rows the sample was ~2/3 of the
+ * view's mount cost (profiled), and the visible rows are always measured on top.
+ */
+export const WIDTH_SAMPLE = 500;
 
 /** Column widths that fit `width`, dropping low-priority columns when needed. */
 export function layoutColumns<R>(columns: readonly Column<R>[], rows: readonly R[], width: number, extra: readonly R[] = []): { col: Column<R>; width: number }[] {

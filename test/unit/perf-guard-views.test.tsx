@@ -1,0 +1,151 @@
+// Performance regression guards for the feature views that time NOTHING: they count.
+// - Switching back to a view rebuilds none of its models (nodes allocation, pods tree,
+//   rollouts, volumes) and lists no pods: each model is kept per store and fed every change
+//   batch while its view is hidden (views/selectors/live.ts).
+// - A burst of pod changes costs each view the same number of store reads whether the
+//   cluster has 2,000 or 8,000 pods, on the shown view and the hidden ones alike.
+// (test/bench/views.ts gives the figures at 150,000 pods.)
+import React from 'react'; // JSX in tests (test/ is outside tsconfig, so tsx uses the classic runtime)
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cleanup, render } from 'ink-testing-library';
+import { leanObject } from '../../src/kube/lean.js';
+import { RESOURCE_KINDS, type Pod } from '../../src/kube/types.js';
+import { loadKeymap } from '../../src/keys/keymap.js';
+import { loadScenario } from '../../src/sim/scenarios/index.js';
+import { Store } from '../../src/sim/store.js';
+import { ClusterStore } from '../../src/store/clusterStore.js';
+import { App, type ContextSource } from '../../views/App.js';
+import { podsTreeProbe } from '../../views/PodsTreeView.js';
+import { nodeAllocationFor } from '../../views/selectors/nodeAllocation.js';
+import { rolloutIndexFor } from '../../views/selectors/rollouts.js';
+import { volumesSelectorFor } from '../../views/selectors/volumes.js';
+
+const keymap = loadKeymap();
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+afterEach(() => cleanup());
+
+/** A generated cluster (the sim's generator, through lean.ts as the reflectors do). */
+function clusterStore(pods: number, nodes: number): ClusterStore {
+  const store = new ClusterStore(1e9); // notices only on flush()
+  const sim = new Store({ seed: 7 });
+  loadScenario(sim, { scenario: 'generated', pods, nodes });
+  for (const kind of RESOURCE_KINDS) {
+    let items: unknown[] = [];
+    try {
+      items = sim.list(kind);
+    } catch {
+      continue;
+    }
+    for (const o of items) store.upsert(kind, leanObject(kind, o as never));
+    store.setState(kind, { phase: 'synced', loaded: store.size(kind), stale: false, lastSyncAt: Date.now() });
+  }
+  store.flush();
+  return store;
+}
+
+function contextsOf(store: ClusterStore): ContextSource {
+  return {
+    contexts: [{ name: 'guard' }],
+    currentName: 'guard',
+    previous: undefined,
+    namespace: undefined,
+    current: { store, retryNow: () => undefined },
+    switchTo: () => undefined,
+    switchBack: () => undefined,
+    setNamespace: () => undefined,
+    onSwitch: () => () => undefined,
+  };
+}
+
+/** Counts store reads: get() calls, and list() calls per kind. */
+function countReads(store: ClusterStore) {
+  const counts = { gets: 0, lists: new Map<string, number>() };
+  const get = store.get.bind(store);
+  const list = store.list.bind(store);
+  store.get = ((kind: never, key: string) => (counts.gets++, get(kind, key))) as typeof store.get;
+  store.list = ((kind: never) => (counts.lists.set(kind, (counts.lists.get(kind) ?? 0) + 1), list(kind))) as typeof store.list;
+  return {
+    counts,
+    reset: () => {
+      counts.gets = 0;
+      counts.lists.clear();
+    },
+  };
+}
+
+const VIEW_KEYS = [
+  ['1', /Nodes — /],
+  ['2', /pods · sort/],
+  ['3', /Volume conflicts — /],
+  ['4', /Rollouts — /],
+] as const;
+
+async function until(screen: () => string, re: RegExp): Promise<void> {
+  for (let i = 0; i < 300 && !re.test(screen()); i++) await tick(10);
+  assert.match(screen(), re);
+}
+
+/** A readiness flip of `n` pods (every `step`-th), as watch MODIFIED events. */
+function flipPods(store: ClusterStore, n: number, step: number, rv: number): void {
+  const keys = [...store.list('pods').keys()];
+  for (let i = 0; i < n; i++) {
+    const p = store.get('pods', keys[(i * step) % keys.length])!;
+    const cs = (p.status.containerStatuses ?? []).map((c) => ({ ...c, ready: !c.ready }));
+    store.upsert('pods', { ...p, metadata: { ...p.metadata, resourceVersion: String(rv + i) }, status: { ...p.status, containerStatuses: cs } } as Pod);
+  }
+}
+
+describe('feature views keep their models across view switches', () => {
+  test('switching back rebuilds no model and lists no pod; a batch reads the same at 2,000 and 8,000 pods', async () => {
+    const perBatchReads: number[] = [];
+    for (const [pods, nodes] of [
+      [2000, 60],
+      [8000, 240],
+    ] as const) {
+      const store = clusterStore(pods, nodes);
+      const t = render(<App contexts={contextsOf(store)} keymap={keymap} width={140} height={30} initialView="events" onExit={() => undefined} />);
+      const screen = () => t.lastFrame() ?? '';
+      // First visits build each model once.
+      for (const [key, title] of VIEW_KEYS) {
+        t.stdin.write(key);
+        await until(screen, title);
+      }
+      await until(screen, /Rollouts — /);
+      const nodesSel = nodeAllocationFor(store);
+      for (let i = 0; i < 100 && nodesSel.progress; i++) await tick(10); // a big first load goes on in slices
+      const tree = podsTreeProbe.model!;
+      const built = { nodes: nodesSel.reconciles, tree: tree.rebuilds, rollouts: rolloutIndexFor(store).rebuilds, volumes: volumesSelectorFor(store).computations };
+      assert.deepEqual(built, { nodes: 1, tree: 1, rollouts: 1, volumes: 1 });
+
+      // Changes while the views are hidden reach their models (events view shown).
+      t.stdin.write('5');
+      await until(screen, /Events — /);
+      flipPods(store, 50, 37, 9_000_000);
+      const reads = countReads(store);
+      store.flush();
+      await tick(20);
+      perBatchReads.push(reads.counts.gets);
+      assert.equal(reads.counts.lists.get('pods') ?? 0, 0, 'a batch listed every pod');
+
+      // Second visits: no rebuild, no pod listed.
+      reads.reset();
+      for (const [key, title] of VIEW_KEYS) {
+        t.stdin.write(key);
+        await until(screen, title);
+      }
+      assert.equal(reads.counts.lists.get('pods') ?? 0, 0, 'a view switch listed every pod');
+      assert.equal(podsTreeProbe.model, tree, 'the pods tree was rebuilt');
+      assert.deepEqual({ nodes: nodesSel.reconciles, tree: tree.rebuilds, rollouts: rolloutIndexFor(store).rebuilds, volumes: volumesSelectorFor(store).computations }, built);
+      // The hidden pods tree saw the flips: 50 pods of 2 containers each, all ready before.
+      const rollup = tree.tree.root.rollup;
+      assert.equal(rollup.pods, pods);
+      assert.equal(rollup.totalContainers, 2 * pods);
+      assert.equal(rollup.readyContainers, 2 * pods - 100);
+      t.unmount();
+      store.close();
+    }
+    assert.ok(perBatchReads[0] > 0);
+    assert.equal(perBatchReads[1], perBatchReads[0], `store reads per batch grew with the cluster: ${perBatchReads.join(' -> ')}`);
+  });
+});
