@@ -11,6 +11,7 @@ import { EventsSelector, KIND_TO_RESOURCE, type EventGroup } from './selectors/e
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useFilter } from './useFilter.js';
 import { useStore } from './useStore.js';
+import { ViewTitle } from './widgets/ViewTitle.js';
 import { Table, type Column } from './widgets/Table.js';
 
 const AGE_TICK_MS = 5000;
@@ -99,14 +100,7 @@ export function EventsView({ store, width, height, namespace, filter }: ViewProp
   const tableHeight = Math.max(2, height - 1 - (warn ? 1 : 0) - panel.length);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold wrap="truncate">
-        {truncate(title, width)}
-      </Text>
-      {warn ? (
-        <Text color="yellow" wrap="truncate">
-          {truncate(warn, width)}
-        </Text>
-      ) : null}
+      <ViewTitle title={title} warn={warn} width={width} />
       <Table
         rows={rows}
         rowKey={groupKey}

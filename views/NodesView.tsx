@@ -19,6 +19,7 @@ import { nodeAllocationFor, type NodeAllocationSelector } from './selectors/node
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useStore } from './useStore.js';
 import { layoutColumns, formatRow, Table, type Column } from './widgets/Table.js';
+import { ViewTitle } from './widgets/ViewTitle.js';
 
 // ---- sorting and grouping ------------------------------------------------------------------
 
@@ -371,14 +372,7 @@ export function NodesView({ store, width, height, namespace, filter }: ViewProps
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Box flexDirection="column" display={inTable ? 'flex' : 'none'} width={width} height={height}>
-        <Text bold wrap="truncate">
-          {truncate(title, width)}
-        </Text>
-        {warn ? (
-          <Text color="yellow" wrap="truncate">
-            {truncate(warn, width)}
-          </Text>
-        ) : null}
+        <ViewTitle title={title} warn={warn} width={width} />
         <Table rows={lines} rowKey={lineKey} columns={columns} width={width} height={tableHeight} focused={inTable} onEnter={onEnterLine} rowColor={lineColor} emptyText={empty} dataVersion={version} />
         <Text bold wrap="truncate">
           {pad(totalText, width)}

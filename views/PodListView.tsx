@@ -1,11 +1,11 @@
 // The plain pods list (kubectl get pods -A): NAMESPACE NAME READY STATUS RESTARTS NODE AGE.
 // Rows are store keys kept sorted incrementally; only the visible ones are formatted.
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import type { Pod } from '../src/kube/types.js';
 import { podDisplayStatus } from '../src/model/podStatus.js';
 import type { ClusterStore } from '../src/store/clusterStore.js';
-import { age, humanDuration, thousands, truncate } from './format.js';
+import { age, humanDuration, thousands } from './format.js';
 import { SortedKeys, compareKeys } from './selectors/sortedKeys.js';
 import { podSearchIndex, searchingNote } from './filter.js';
 import { ObjectDetailView, type DetailTarget } from './ObjectDetailView.js';
@@ -14,6 +14,7 @@ import type { ViewProps } from './shell.js';
 import { useFilter } from './useFilter.js';
 import { useStore } from './useStore.js';
 import { Table, type Column } from './widgets/Table.js';
+import { ViewTitle } from './widgets/ViewTitle.js';
 
 /** Filter scores below this are not shown; every match is kept (limit = row count). */
 export const POD_FILTER_THRESHOLD = 0.2;
@@ -114,14 +115,7 @@ export function PodListView({ store, width, height, namespace, filter }: ViewPro
   if (detail) return <ObjectDetailView store={store} target={detail} width={width} height={height} filter={filter} onClose={() => setDetail(undefined)} />;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold wrap="truncate">
-        {truncate(title, width)}
-      </Text>
-      {warn ? (
-        <Text color="yellow" wrap="truncate">
-          {truncate(warn, width)}
-        </Text>
-      ) : null}
+      <ViewTitle title={title} warn={warn} width={width} />
       <Table
         rows={rows}
         rowKey={identity}

@@ -15,6 +15,7 @@ import { getWorkload, historyOf, parseRowKey, planUndoFromStore, rolloutIndexFor
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useStore } from './useStore.js';
 import { layoutColumns, Table, WIDTH_SAMPLE, type Column } from './widgets/Table.js';
+import { ViewTitle } from './widgets/ViewTitle.js';
 
 /** Filter scores below this are not shown (fuzzysort 4 needs limit and threshold given). */
 export const ROLLOUT_FILTER_THRESHOLD = 0.2;
@@ -312,14 +313,7 @@ export function RolloutsView({ store, width, height, namespace, filter }: ViewPr
 
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold wrap="truncate">
-        {truncate(title, width)}
-      </Text>
-      {warn ? (
-        <Text color="yellow" wrap="truncate">
-          {truncate(warn, width)}
-        </Text>
-      ) : null}
+      <ViewTitle title={title} warn={warn} width={width} />
       <Table
         rows={rows}
         rowKey={identity}
