@@ -1,4 +1,4 @@
-// A hidden test seam, off unless its environment variable is set (see docs/RELIABILITY.md).
+// A hidden test seam, off unless its environment variable is set (see README.md, "Reliability").
 //
 // KFLEET_TEST_STATE=FILE: on SIGUSR2, kfleet writes what its current store holds to FILE, as
 // JSON: per resource kind the sorted "uid@resourceVersion" of every object and the sync

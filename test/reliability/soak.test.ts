@@ -7,7 +7,7 @@
 //   src/app/testHooks.ts) equals the server's state object by object (uid@resourceVersion, all
 //   13 kinds);
 // - memory did not grow over the steady faulty-churn phase (samples from the same seam; the
-//   figures are printed and go to docs/RELIABILITY.md).
+//   figures are printed and go to README.md, "Reliability").
 // Loopback only, bounded: about 35 s.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';

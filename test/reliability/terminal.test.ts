@@ -3,7 +3,7 @@
 // cursor, switches mouse reporting and bracketed paste off, and takes the terminal out of raw
 // mode, which `stty -a` of that same terminal, run right after kfleet exits, shows.
 // The crash is the CLI's documented test seam: KFLEET_TEST_CRASH_MS=N throws an uncaught
-// Error N ms after the first frame (see src/cli.tsx and docs/RELIABILITY.md).
+// Error N ms after the first frame (see src/cli.tsx and README.md, "Reliability").
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TtyRun, fakeApi, isolatedHome, kubeconfigFor, tmpFile } from './harness.js';
