@@ -104,6 +104,23 @@ export class KubeClient {
     }
   }
 
+  /** The body of a 2xx answer as bytes (a list page handed to the list worker); else a KubeError. */
+  async bytes(path: string, opts: RequestOptions = {}): Promise<ArrayBuffer> {
+    const whole = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, whole]) : whole;
+    let body: ArrayBuffer;
+    let res: Response;
+    try {
+      res = await this.raw(path, { ...opts, signal });
+      body = await res.arrayBuffer();
+    } catch (e) {
+      if (opts.signal?.aborted || e instanceof KubeError) throw e;
+      throw networkError(e, this.server, whole.aborted);
+    }
+    if (!res.ok) throw statusError(res.status, new TextDecoder().decode(body), path);
+    return body;
+  }
+
   /** The body of a 2xx answer, unparsed (the caller may peek before parsing); else a KubeError. */
   async text(path: string, opts: RequestOptions = {}): Promise<string> {
     // The whole exchange, body included, is bounded by the timeout.

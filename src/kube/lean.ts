@@ -210,3 +210,45 @@ export function leanObject<K extends ResourceKind>(kind: K, raw: Raw): KindMap[K
       return leanGeneric<KindMap[K]>(raw);
   }
 }
+
+/**
+ * A lean pod that came through a structured clone (the list worker) has its own copy of every
+ * value the worker had shared: point them at this thread's shared copies again. `seen` maps
+ * the objects of one message (where the clone kept the worker's sharing) to the shared
+ * copies, so each distinct value is looked up once per page, not once per pod. The pod is
+ * fresh from the clone and not yet in any store, so it may be patched in place.
+ */
+export function resharePod(p: Pod, seen: Map<object, unknown>): Pod {
+  const m = p.metadata;
+  if (m.namespace) m.namespace = str(m.namespace);
+  if (m.creationTimestamp) m.creationTimestamp = str(m.creationTimestamp);
+  if (m.deletionTimestamp) m.deletionTimestamp = str(m.deletionTimestamp);
+  if (m.labels) m.labels = again('l', m.labels, seen);
+  if (m.ownerReferences) m.ownerReferences = again('o', m.ownerReferences, seen);
+  const s = p.spec;
+  s.containers = again('c', s.containers, seen);
+  if (s.initContainers) s.initContainers = again('c', s.initContainers, seen);
+  if (s.overhead) s.overhead = again('r', s.overhead, seen);
+  if (s.resources) s.resources = again('r', s.resources, seen);
+  if (s.nodeName) s.nodeName = str(s.nodeName);
+  if (s.priorityClassName) s.priorityClassName = str(s.priorityClassName);
+  if (s.restartPolicy) s.restartPolicy = str(s.restartPolicy);
+  const st = p.status;
+  if (st.phase) st.phase = str(st.phase);
+  if (st.reason) st.reason = str(st.reason);
+  if (st.conditions) st.conditions = again('k', st.conditions, seen);
+  if (st.containerStatuses) st.containerStatuses = again('s', st.containerStatuses, seen);
+  if (st.initContainerStatuses) st.initContainerStatuses = again('s', st.initContainerStatuses, seen);
+  if (st.qosClass) st.qosClass = str(st.qosClass);
+  if (st.startTime) st.startTime = str(st.startTime);
+  if (st.hostIP) st.hostIP = str(st.hostIP);
+  if (st.nominatedNodeName) st.nominatedNodeName = str(st.nominatedNodeName);
+  return p;
+}
+
+function again<T>(kind: string, v: T, seen: Map<object, unknown>): T {
+  if (v === undefined || v === null) return v;
+  let c = seen.get(v as object);
+  if (c === undefined) seen.set(v as object, (c = share(kind, v)));
+  return c as T;
+}

@@ -11,9 +11,10 @@
 // - 410 Gone (status or ERROR event) relists; 403 marks the kind forbidden and retries slowly;
 //   other errors back off exponentially with full jitter.
 import type { KubeClient } from './client.js';
-import { KubeError, describeBody, statusError } from './client.js';
-import { listedBytes } from './heap.js';
+import { KubeError, statusError } from './client.js';
 import { leanObject } from './lean.js';
+import { ListPageError, checkRaw, type LeanPage } from './listPage.js';
+import { parsePage, peekContinue } from './pageParser.js';
 import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
 import type { ClusterStore } from '../store/clusterStore.js';
 
@@ -43,12 +44,6 @@ const DEFAULTS: Required<Omit<ReflectorOptions, 'namespace'>> = {
 
 class GoneError extends Error {}
 
-const CONTINUE_RE = /"continue"\s*:\s*"([^"\\]+)"/;
-
-interface ListPage {
-  metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
-  items?: Record<string, unknown>[];
-}
 
 export class Reflector {
   private readonly opts: Required<Omit<ReflectorOptions, 'namespace'>> & { namespace?: string };
@@ -132,23 +127,34 @@ export class Reflector {
   private async list(): Promise<void> {
     const relist = this.store.state(this.kind).phase !== 'idle';
     const seen = new Set<string>();
-    const objectKind = RESOURCES[this.kind].objectKind;
     let cont: string | undefined;
     let listRv: string | undefined;
     this.store.setState(this.kind, { phase: relist ? 'relisting' : 'listing', loaded: 0, estimatedTotal: undefined, error: undefined, retryAt: undefined });
-    const fetchPage = (token: string | undefined): Promise<string> => {
+    // A page is fetched as bytes; as soon as they arrive, its `continue` token is read from its
+    // first bytes and it goes to be parsed (on the list worker for pods), while the next page
+    // is asked for: the server prepares page n+1 while page n is parsed and ingested.
+    type Fetched = { peek: string | undefined; parsed: Promise<LeanPage> };
+    const fetchPage = (token: string | undefined): Promise<Fetched> => {
       const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
       if (token) q.set('continue', token);
-      const p = this.client.text(`${this.path}?${q}`, { signal: this.abort.signal, timeoutMs: this.opts.requestTimeoutMs });
+      const p = this.client.bytes(`${this.path}?${q}`, { signal: this.abort.signal, timeoutMs: this.opts.requestTimeoutMs }).then((body) => {
+        const peek = peekContinue(body);
+        const parsed = parsePage(this.kind, body);
+        parsed.catch(() => {}); // may be dropped unread (stop, expired token)
+        return { peek, parsed };
+      });
       p.catch(() => {}); // a prefetch may be dropped unread; its error must not go unhandled
       return p;
     };
-    let next: { token: string | undefined; page: Promise<string> } | undefined = { token: undefined, page: fetchPage(undefined) };
+    let next: { token: string | undefined; page: Promise<Fetched> } | undefined = { token: undefined, page: fetchPage(undefined) };
     do {
       if (!next || next.token !== cont) next = { token: cont, page: fetchPage(cont) };
-      let text: string;
+      let page: LeanPage;
       try {
-        text = await next.page;
+        const fetched: Fetched = await next.page;
+        // Pipelining (checked below: a wrong guess is simply asked again).
+        next = fetched.peek ? { token: fetched.peek, page: fetchPage(fetched.peek) } : undefined;
+        page = await fetched.parsed;
       } catch (e) {
         next = undefined;
         // An expired continue token: start the list over.
@@ -157,31 +163,17 @@ export class Reflector {
           seen.clear();
           continue;
         }
+        if (e instanceof ListPageError) throw new KubeError(e.message, 'protocol');
         throw e;
       }
-      // Pipelining: a list answer starts with its metadata, so the next page can be asked for
-      // before this one is parsed; the server prepares it meanwhile. (Checked below: a wrong
-      // guess is simply asked again.)
-      const peek = CONTINUE_RE.exec(text.slice(0, 4096))?.[1];
-      next = peek ? { token: peek, page: fetchPage(peek) } : undefined;
-      let page: ListPage;
-      try {
-        page = JSON.parse(text) as ListPage;
-      } catch {
-        throw new KubeError(`the server's ${this.kind} list is not JSON (${describeBody(text)})`, 'protocol');
-      }
-      listedBytes(text.length);
-      text = '';
-      if (!Array.isArray(page.items)) throw new KubeError(`the server's ${this.kind} list has no items`, 'protocol');
-      for (const raw of page.items) {
-        this.check(raw, 'list');
-        const obj = leanObject(this.kind, { kind: objectKind, ...raw });
+      if (this.stopped) break;
+      for (const obj of page.items) {
         this.store.upsert(this.kind, obj);
         seen.add(objectKey(obj));
       }
-      listRv = page.metadata?.resourceVersion;
-      cont = page.metadata?.continue || undefined;
-      const remaining = page.metadata?.remainingItemCount;
+      listRv = page.metadata.resourceVersion;
+      cont = page.metadata.continue || undefined;
+      const remaining = page.metadata.remainingItemCount;
       this.store.setState(this.kind, { loaded: seen.size, estimatedTotal: remaining !== undefined ? seen.size + remaining : undefined });
     } while (cont && !this.stopped);
     if (this.stopped) return;
@@ -233,13 +225,8 @@ export class Reflector {
 
   /** An object of another kind, or without a name, is the server's mistake: say so clearly. */
   private check(raw: unknown, where: 'list' | 'watch'): void {
-    const expected = RESOURCES[this.kind].objectKind;
-    const o = raw as { kind?: unknown; metadata?: { name?: unknown } } | null;
-    const kind = typeof o?.kind === 'string' ? o.kind.slice(0, 40) : undefined;
-    if (typeof o !== 'object' || o === null || (kind !== undefined && kind !== expected) || typeof o.metadata?.name !== 'string') {
-      const what = kind !== undefined && kind !== expected ? `a ${kind}` : 'an object without metadata.name';
-      throw new KubeError(`the server's ${this.kind} ${where} holds ${what}, not a ${expected}`, 'protocol');
-    }
+    const bad = checkRaw(this.kind, raw, where);
+    if (bad) throw new KubeError(bad, 'protocol');
   }
 
   private applyEvent(line: string): void {
@@ -254,7 +241,8 @@ export class Reflector {
       case 'ADDED':
       case 'MODIFIED': {
         this.check(obj, 'watch');
-        const lean = leanObject(this.kind, { kind: RESOURCES[this.kind].objectKind, ...obj });
+        obj.kind ??= RESOURCES[this.kind].objectKind;
+        const lean = leanObject(this.kind, obj);
         this.store.upsert(this.kind, lean);
         break;
       }

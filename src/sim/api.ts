@@ -68,6 +68,8 @@ function decodeContinue(s: string): ContinueToken {
   }
 }
 
+const COMMA = Buffer.from(',');
+
 const STATUS_KINDS = new Set(['pods', 'nodes', 'namespaces', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'persistentvolumeclaims', 'persistentvolumes', 'volumeattachments']);
 
 export class Api {
@@ -202,13 +204,17 @@ export class Api {
     // Written in chunks: a 150k-pod list is gigabytes and must not be one string.
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.write(`{"kind":"${this.listKind(route.res)}","apiVersion":"${this.apiVersion(route.res)}","metadata":${JSON.stringify(meta)},"items":[`);
-    // Serialized chunk by chunk, waiting for the socket to drain, so memory stays flat.
+    // Written chunk by chunk from each object's cached JSON bytes, waiting for the socket to
+    // drain, so memory stays flat.
     let j = 0;
     const pump = () => {
       while (j < items.length) {
-        const chunk: string[] = [];
-        for (const end = Math.min(items.length, j + 256); j < end; j++) chunk.push(ks.json(items[j]!));
-        const ok = res.write((j > chunk.length ? ',' : '') + chunk.join(','));
+        const chunk: Buffer[] = [];
+        for (const end = Math.min(items.length, j + 256); j < end; j++) {
+          if (j > 0) chunk.push(COMMA);
+          chunk.push(ks.jsonBuffer(items[j]!));
+        }
+        const ok = res.write(Buffer.concat(chunk));
         if (!ok) return void res.once('drain', pump);
       }
       res.end(']}');
