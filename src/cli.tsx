@@ -98,6 +98,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+  // React's development build re-checks every render; an operator's terminal wants the
+  // production one. Set before React loads (it is imported dynamically below).
+  process.env.NODE_ENV ??= 'production';
 
   let keymap;
   try {
