@@ -67,17 +67,8 @@ export function node(o: NodeOpts): Node {
   };
 }
 
-/** Deterministic PRNG (mulberry32) for randomized equivalence tests. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32) for randomized equivalence tests: the sim's own. */
+export { makeRng as rng } from '../../src/sim/util.js';
 
 export function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)];
