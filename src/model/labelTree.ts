@@ -13,7 +13,7 @@
 
 import type { Container, ContainerStatus, Pod, PodMetrics } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
-import { isTerminatedPhase, podLimits, podRequests } from './allocation.js';
+import { isTerminatedPhase, podResources } from './allocation.js';
 import { parseQuantityOr } from './quantity.js';
 import { podDisplayStatus, podProblem, type PodProblem } from './podStatus.js';
 
@@ -119,19 +119,36 @@ export interface PodSummary {
   pod: Pod;
 }
 
-export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsage): PodSummary {
-  const st = podDisplayStatus(pod);
-  // Pending pods (scheduled or not) will need their requests; finished ones hold nothing.
-  const holds = !isTerminatedPhase(st.phase);
-  const req = holds ? podRequests(pod) : new Map();
-  const lim = holds ? podLimits(pod) : new Map();
+// One copy of each group path (and its missing flags): the pods of a group share it rather
+// than each holding two arrays (~150 B a pod). Read-only. Bounded like kube/lean.ts's tables.
+const PATHS_MAX = 50_000;
+const paths = new Map<string, { path: string[]; missing: boolean[] }>();
+
+function podPath(pod: Pod, levels: readonly Level[]): { path: string[]; missing: boolean[] } {
   const path: string[] = [];
   const missing: boolean[] = [];
+  let key = '';
   for (const l of levels) {
     const v = levelValue(pod, l);
     path.push(v ?? missingGroupLabel(l));
     missing.push(v === undefined);
+    key += `${v === undefined ? '\u0001' : '\u0000'}${path[path.length - 1]}`;
   }
+  const old = paths.get(key);
+  if (old) return old;
+  if (paths.size >= PATHS_MAX) paths.clear();
+  const fresh = { path, missing };
+  paths.set(key, fresh);
+  return fresh;
+}
+
+export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsage): PodSummary {
+  const st = podDisplayStatus(pod);
+  // Pending pods (scheduled or not) will need their requests; finished ones hold nothing.
+  const holds = !isTerminatedPhase(st.phase);
+  // Shared with the pod's replicas (allocation.ts), so the BigInts below are too.
+  const res = holds ? podResources(pod) : undefined;
+  const { path, missing } = podPath(pod, levels);
   return {
     key: objectKey(pod),
     namespace: pod.metadata.namespace ?? '',
@@ -144,10 +161,10 @@ export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsag
     readyContainers: st.readyContainers,
     totalContainers: st.totalContainers,
     restarts: st.restarts,
-    cpuRequests: req.get('cpu')?.nano ?? 0n,
-    cpuLimits: lim.get('cpu')?.nano ?? 0n,
-    memoryRequests: req.get('memory')?.nano ?? 0n,
-    memoryLimits: lim.get('memory')?.nano ?? 0n,
+    cpuRequests: res?.requests.get('cpu')?.nano ?? 0n,
+    cpuLimits: res?.limits.get('cpu')?.nano ?? 0n,
+    memoryRequests: res?.requests.get('memory')?.nano ?? 0n,
+    memoryLimits: res?.limits.get('memory')?.nano ?? 0n,
     usage,
     path,
     missing,

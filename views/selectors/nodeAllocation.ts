@@ -11,7 +11,7 @@
 //                       (first load, remount, or a notice the view may have missed). It is
 //                       resumable: a view runs it in ~30 ms slices so that loading 150,000
 //                       pods (~2 s of parsing) never freezes the keyboard.
-import type { Node, Pod } from '../../src/kube/types.js';
+import type { Node } from '../../src/kube/types.js';
 import {
   NodeAllocationIndex,
   nodeUsageFromMetrics,
@@ -24,8 +24,7 @@ import { liveModel } from './live.js';
 
 export class NodeAllocationSelector {
   readonly index = new NodeAllocationIndex();
-  /** The objects the index was fed, by store key (identity tells what changed). */
-  private readonly seenPods = new Map<string, Pod>();
+  /** The nodes the index was fed, by store key (identity tells what changed; the index keeps the pods). */
   private readonly seenNodes = new Map<string, Node>();
   private seenMetrics: MetricsSnapshot | undefined;
   private lastBatch: ChangeBatch | undefined;
@@ -90,7 +89,7 @@ export class NodeAllocationSelector {
         const r = pass.it.next();
         if (r.done) {
           const pods = this.store.list('pods');
-          for (const k of [...this.seenPods.keys()]) if (!pods.has(k)) this.syncPod(k);
+          for (const k of [...this.index.podKeys()]) if (!pods.has(k)) this.syncPod(k);
           this.pass = undefined;
           return true;
         }
@@ -120,10 +119,9 @@ export class NodeAllocationSelector {
   private syncPod(key: string): void {
     const p = this.store.get('pods', key);
     if (p) {
-      if (this.seenPods.get(key) === p) return;
-      this.seenPods.set(key, p);
-      this.index.upsertPod(p);
-    } else if (this.seenPods.delete(key)) {
+      if (this.index.pod(key) === p) return;
+      this.index.upsertPod(p, key);
+    } else {
       this.index.deletePod(key);
     }
   }
