@@ -151,14 +151,32 @@ export interface LineWidths {
   taints: number;
 }
 
+/**
+ * A node row's cell widths, kept per row object: the index rebuilds only the rows of changed
+ * nodes, so a batch measures those and looks the other 5,000 up.
+ */
+const rowWidths = new WeakMap<NodeRow, LineWidths>();
+function nodeRowWidths(l: NodeLine & { kind: 'node' }): LineWidths {
+  let w = rowWidths.get(l.row);
+  if (!w) rowWidths.set(l.row, (w = { name: nameCell(l).length, status: statusCell(l).length, pods: podsCell(l).length, taints: extraTaints(l.row.info).join(',').length }));
+  return w;
+}
+
 /** Widest NAME / STATUS / PODS / TAINTS cells: O(lines), so computed per data change, not per sort. */
 export function measureNodeLines(lines: readonly NodeLine[]): LineWidths {
   const w: LineWidths = { name: 4, status: 6, pods: 4, taints: 0 };
   for (const l of lines) {
+    if (l.kind === 'node') {
+      const r = nodeRowWidths(l);
+      if (r.name > w.name) w.name = r.name;
+      if (r.status > w.status) w.status = r.status;
+      if (r.pods > w.pods) w.pods = r.pods;
+      if (r.taints > w.taints) w.taints = r.taints;
+      continue;
+    }
     w.name = Math.max(w.name, nameCell(l).length);
     w.status = Math.max(w.status, statusCell(l).length);
     w.pods = Math.max(w.pods, podsCell(l).length);
-    if (l.kind === 'node') w.taints = Math.max(w.taints, extraTaints(l.row.info).join(',').length);
   }
   return w;
 }
