@@ -28,6 +28,14 @@ export const KEYS = {
   'ctrl+c': '\x03',
 } as const;
 
+/** The visible rows of a headless terminal, right-trimmed. */
+export function visibleLines(term: { rows: number; buffer: { active: { viewportY: number; getLine(y: number): { translateToString(trim: boolean): string } | undefined } } }): string[] {
+  const buf = term.buffer.active;
+  const out: string[] = [];
+  for (let y = 0; y < term.rows; y++) out.push(buf.getLine(buf.viewportY + y)?.translateToString(true) ?? '');
+  return out;
+}
+
 export interface ExitInfo {
   code: number;
   signal?: number;
@@ -71,10 +79,7 @@ export class PtySession {
 
   /** The visible screen, one string per line (right-trimmed). */
   lines(): string[] {
-    const buf = this.term.buffer.active;
-    const out: string[] = [];
-    for (let y = 0; y < this.term.rows; y++) out.push(buf.getLine(buf.viewportY + y)?.translateToString(true) ?? '');
-    return out;
+    return visibleLines(this.term);
   }
 
   screen(): string {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import xtermHeadless from '@xterm/headless';
 import * as pty from 'node-pty';
 import { RESOURCES, type ResourceKind } from '../../src/kube/types.js';
-import { BIN, NODE22, ROOT } from '../helpers/pty.js';
+import { BIN, NODE22, ROOT, visibleLines } from '../helpers/pty.js';
 
 const { Terminal } = xtermHeadless as unknown as typeof import('@xterm/headless');
 
@@ -124,10 +124,7 @@ export class TtyRun {
   }
 
   lines(): string[] {
-    const buf = this.term.buffer.active;
-    const out: string[] = [];
-    for (let y = 0; y < this.term.rows; y++) out.push(buf.getLine(buf.viewportY + y)?.translateToString(true) ?? '');
-    return out;
+    return visibleLines(this.term);
   }
 
   screen(): string {
