@@ -52,6 +52,9 @@ before(async () => {
   conn.start();
   const kinds = ['pods', 'events', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'volumeattachments', 'storageclasses', 'replicasets', 'deployments'] as const;
   await until('the store to sync', () => kinds.every((k) => conn.store.state(k).phase === 'synced'));
+  // Notices trail the store by up to one interval: deliver them, so the selector has seen
+  // every object the store now holds.
+  conn.store.flush();
   logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kfleet-vol-'));
 });
 
