@@ -11,6 +11,7 @@ import { useReducer, useRef, type ReactElement } from 'react';
 import { keyNameFromInk, splitKeys } from '../src/keys/keyNames.js';
 import { DEFAULT_HIERARCHY_SPEC, parseHierarchy } from '../src/model/labelTree.js';
 import { truncate } from './format.js';
+import { matchParts } from './palette.js';
 
 /** Completions shown, and the lowest fuzzysort score (0..1) worth offering. */
 export const COMPLETION_LIMIT = 6;
@@ -27,17 +28,7 @@ export function completeKey(text: string, candidates: readonly string[]): Comple
   const seg = text.slice(text.lastIndexOf('|') + 1).trim();
   const all = [...new Set([...SPECIAL_KEYS, ...candidates])];
   if (seg === '') return all.slice(0, COMPLETION_LIMIT).map((t) => ({ text: t, parts: [{ text: t, match: false }] }));
-  return fuzzysort.go(seg, all, { limit: COMPLETION_LIMIT, threshold: COMPLETION_THRESHOLD }).map((r) => {
-    const idx = new Set(r.indexes);
-    const parts: Completion['parts'] = [];
-    for (let i = 0; i < r.target.length; i++) {
-      const m = idx.has(i);
-      const last = parts[parts.length - 1];
-      if (last && last.match === m) last.text += r.target[i];
-      else parts.push({ text: r.target[i], match: m });
-    }
-    return { text: r.target, parts };
-  });
+  return fuzzysort.go(seg, all, { limit: COMPLETION_LIMIT, threshold: COMPLETION_THRESHOLD }).map(matchParts);
 }
 
 /** Replace the key being typed by a completion. */

@@ -33,17 +33,20 @@ export function completePalette(input: string, candidates: readonly string[]): P
   const q = input.trim();
   if (q === '') return candidates.slice(0, PALETTE_LIMIT).map((text) => ({ text, parts: [{ text, match: false }] }));
   const results = fuzzysort.go(q, candidates, { limit: PALETTE_LIMIT, threshold: PALETTE_THRESHOLD });
-  return results.map((r) => {
-    const parts: { text: string; match: boolean }[] = [];
-    const idx = new Set(r.indexes);
-    for (let i = 0; i < r.target.length; i++) {
-      const m = idx.has(i);
-      const last = parts[parts.length - 1];
-      if (last && last.match === m) last.text += r.target[i];
-      else parts.push({ text: r.target[i], match: m });
-    }
-    return { text: r.target, parts };
-  });
+  return results.map(matchParts);
+}
+
+/** A fuzzysort result as runs of matched and unmatched text, for highlighting. */
+export function matchParts(r: { target: string; indexes: readonly number[] }): PaletteMatch {
+  const parts: PaletteMatch['parts'] = [];
+  const idx = new Set(r.indexes);
+  for (let i = 0; i < r.target.length; i++) {
+    const m = idx.has(i);
+    const last = parts[parts.length - 1];
+    if (last && last.match === m) last.text += r.target[i];
+    else parts.push({ text: r.target[i], match: m });
+  }
+  return { text: r.target, parts };
 }
 
 /** A command typed in full, or undefined. */
