@@ -46,7 +46,7 @@ Flags:
   -h, --help               show this help
   -v, --version            print the version
 
-Keys: ? help, : palette, / filter, q quit, 1-6 views, c contexts, - previous context.
+Keys: ? help, : palette, / filter, q quit, 1-6 views, c contexts, - previous context, n namespaces.
 Environment: KUBECONFIG, NO_COLOR, XDG_CONFIG_HOME, KFLEET_DEBUG=1 (stack traces on crash).
 `;
 
