@@ -56,7 +56,8 @@ export function leanYaml(kind: ResourceKind, obj: KubeObject): string[] {
   const r = RESOURCES[kind];
   const { apiVersion: _a, kind: _k, ...rest } = obj as KubeObject & Record<string, unknown>;
   const doc = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.objectKind, ...rest };
-  return YAML.stringify(doc, { lineWidth: 0 }).replace(/\n$/, '').split('\n');
+  // Lean objects share equal values (a workload's labels are also its selector): no YAML anchors.
+  return YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }).replace(/\n$/, '').split('\n');
 }
 
 export function ObjectDetailView({ store, target, width, height, filter, onClose }: ObjectDetailProps) {

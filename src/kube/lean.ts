@@ -1,72 +1,62 @@
 // Cutting raw API objects down to what kfleet reads, on ingest. A real pod is 5-20 KB of JSON
 // (managedFields, env, probes, volumes...); 150,000 of them must fit in a few hundred MB.
-// Pods, nodes and events are many, so they are rebuilt field by field; the other kinds are
-// few, so they only lose managedFields and the last-applied annotation (rollout undo needs
-// their whole pod templates).
-import { createHash } from 'node:crypto';
+// Pods, nodes and events are many, so they are rebuilt field by field, their repeated values
+// shared (intern.ts); the other kinds are few, so they only lose managedFields and the
+// last-applied annotation, and their pod templates are packed (leanTemplate.ts: rollout undo
+// needs them whole).
+import { share, str } from './intern.js';
+import { attachable, packTemplate } from './leanTemplate.js';
 import type { Container, ContainerState, ContainerStatus, KindMap, KubeEvent, Node, ObjectMeta, Pod, ResourceKind, Volume } from './types.js';
+
+export { sharedSizes } from './intern.js';
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
-// Sharing repeated values. JSON.parse gives every pod its own copy of every string and
-// sub-object, yet the replicas of a workload carry the same labels, owner, containers,
-// conditions and container statuses, and pods repeat a few namespaces, nodes, phases and
-// timestamps. Lean pods point at one shared copy instead (150,000 pods: ~1 GB of heap -> a
-// few hundred MB). Store objects are never mutated, so sharing is safe. The tables are
-// bounded: when one fills up it starts over (values already shared stay shared).
-const SHARED_MAX = 50_000;
-const strings = new Map<string, string>();
-const shared = new Map<string, unknown>();
-
-/** One copy of a repeated string. */
-function str<T extends string | undefined>(s: T): T {
-  if (typeof s !== 'string') return s;
-  const v = strings.get(s);
-  if (v !== undefined) return v as T;
-  if (strings.size >= SHARED_MAX) strings.clear();
-  strings.set(s, s);
-  return s;
+// A pod is four objects of its own (the pod, metadata, spec, status; the rest is shared).
+// They are built with `new` rather than grown from literals: V8 then sizes each object for all
+// its fields instead of adding a separate property array (~30 B less per object). Their
+// prototype is Object.prototype: to every reader they are plain objects.
+function plain<A extends unknown[], T>(init: (this: T, ...a: A) => void): new (...a: A) => T {
+  (init as unknown as { prototype: object }).prototype = Object.prototype;
+  return init as unknown as new (...a: A) => T;
 }
 
-/** One copy of a repeated small JSON-like value (labels, containers, conditions...). */
-function share<T>(kind: string, v: T): T {
-  if (v === undefined || v === null) return v;
-  const key = kind + JSON.stringify(v);
-  const old = shared.get(key);
-  if (old !== undefined) return old as T;
-  if (shared.size >= SHARED_MAX) shared.clear();
-  shared.set(key, v);
-  return v;
-}
+type Share = <T>(v: T) => T;
 
-/** How many strings and values are shared now (tests, benchmarks). */
-export function sharedSizes(): { strings: number; values: number } {
-  return { strings: strings.size, values: shared.size };
-}
+/**
+ * A constructor of metadata, from a raw object or a cloned lean one; `sh` shares labels,
+ * annotations and owners. Pods get their own: V8 sizes a constructor's objects by the first
+ * few it builds, and a node's or workload's metadata has other fields than a pod's.
+ */
+const metaConstructor = () =>
+  plain(function (this: ObjectMeta, m: Raw, sh: Share, annotations: Record<string, string> | undefined, owners: ObjectMeta['ownerReferences']) {
+    this.name = m.name;
+    this.uid = m.uid;
+    this.resourceVersion = m.resourceVersion;
+    if (m.namespace) this.namespace = str(m.namespace);
+    if (m.creationTimestamp) this.creationTimestamp = str(m.creationTimestamp);
+    if (m.deletionTimestamp) this.deletionTimestamp = str(m.deletionTimestamp);
+    if (m.generation !== undefined) this.generation = m.generation;
+    if (m.labels) this.labels = sh(m.labels);
+    if (annotations) this.annotations = sh(annotations);
+    if (owners) this.ownerReferences = sh(owners);
+  });
+const PodMeta = metaConstructor();
+const Meta = metaConstructor();
 
-function leanMeta(m: Raw, keepAnnotations: boolean): ObjectMeta {
-  const out: ObjectMeta = { name: m.name, uid: m.uid, resourceVersion: m.resourceVersion };
-  if (m.namespace) out.namespace = str(m.namespace);
-  if (m.creationTimestamp) out.creationTimestamp = str(m.creationTimestamp);
-  if (m.deletionTimestamp) out.deletionTimestamp = str(m.deletionTimestamp);
-  if (m.generation !== undefined) out.generation = m.generation;
-  if (m.labels) out.labels = share('l', m.labels);
+const leanOwners = (refs: Raw[] | undefined) => refs?.map((o) => ({ apiVersion: str(o.apiVersion), kind: str(o.kind), name: o.name, uid: o.uid, controller: o.controller }));
+
+function leanMeta(m: Raw, keepAnnotations: boolean, make = Meta): ObjectMeta {
+  let annotations: Record<string, string> | undefined;
   if (keepAnnotations && m.annotations) {
-    const a: Record<string, string> = {};
-    let any = false;
     for (const [k, v] of Object.entries(m.annotations as Record<string, string>)) {
-      if (DROPPED_ANNOTATIONS.includes(k)) continue;
-      a[k] = v;
-      any = true;
+      if (!DROPPED_ANNOTATIONS.includes(k)) (annotations ??= {})[k] = v;
     }
-    if (any) out.annotations = a;
   }
-  if (m.ownerReferences) {
-    out.ownerReferences = share('o', (m.ownerReferences as Raw[]).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, uid: o.uid, controller: o.controller })));
-  }
-  return out;
+  // Shared like labels: a ReplicaSet's repeat those of others of its size (revision, replicas).
+  return new make(m, share, annotations, leanOwners(m.ownerReferences));
 }
 
 function leanContainer(c: Raw): Container {
@@ -102,33 +92,50 @@ function leanContainerStatus(c: Raw): ContainerStatus {
   return { name: c.name, ready: !!c.ready, restartCount: c.restartCount ?? 0, started: c.started, image: c.image, state: leanState(c.state), lastState: leanState(c.lastState) };
 }
 
+const PodSpecOf = plain(function (this: Pod['spec'], s: Raw, sh: Share, containers: Container[], initContainers: Container[] | undefined, volumes: Volume[] | undefined) {
+  this.containers = sh(containers);
+  if (s.nodeName) this.nodeName = str(s.nodeName);
+  if (initContainers) this.initContainers = sh(initContainers);
+  if (s.overhead) this.overhead = sh(s.overhead);
+  if (s.resources) this.resources = sh(s.resources);
+  if (volumes?.length) this.volumes = volumes;
+  if (s.priorityClassName) this.priorityClassName = str(s.priorityClassName);
+  if (s.restartPolicy) this.restartPolicy = str(s.restartPolicy);
+});
+
+const PodStatusOf = plain(function (this: Pod['status'], st: Raw, sh: Share, conditions: Raw[] | undefined, statuses: ContainerStatus[] | undefined, initStatuses: ContainerStatus[] | undefined) {
+  this.phase = str(st.phase);
+  if (st.reason) this.reason = str(st.reason);
+  if (st.message) this.message = String(st.message).slice(0, 500);
+  if (conditions) this.conditions = sh(conditions) as Pod['status']['conditions'];
+  if (statuses) this.containerStatuses = sh(statuses);
+  if (initStatuses) this.initContainerStatuses = sh(initStatuses);
+  if (st.qosClass) this.qosClass = str(st.qosClass);
+  if (st.startTime) this.startTime = str(st.startTime);
+  if (st.podIP) this.podIP = st.podIP;
+  if (st.hostIP) this.hostIP = str(st.hostIP);
+  if (st.nominatedNodeName) this.nominatedNodeName = str(st.nominatedNodeName);
+});
+
+const PodOf = plain(function (this: Pod, metadata: ObjectMeta, spec: Pod['spec'], status: Pod['status']) {
+  this.apiVersion = 'v1';
+  this.kind = 'Pod';
+  this.metadata = metadata;
+  this.spec = spec;
+  this.status = status;
+});
+
 export function leanPod(p: Raw): Pod {
   const s = p.spec ?? {};
   const st = p.status ?? {};
-  const spec: Pod['spec'] = { containers: share('c', (s.containers ?? []).map(leanContainer)) };
-  if (s.nodeName) spec.nodeName = str(s.nodeName);
-  if (s.initContainers) spec.initContainers = share('c', (s.initContainers as Raw[]).map(leanContainer));
-  if (s.overhead) spec.overhead = share('r', s.overhead);
-  if (s.resources) spec.resources = share('r', s.resources);
-  if (s.volumes) {
-    // Only volumes that can take part in an attachment conflict are kept.
-    const vols = (s.volumes as Raw[]).filter((v) => v.persistentVolumeClaim || v.ephemeral || v.csi || v.awsElasticBlockStore || v.gcePersistentDisk).map(leanVolume);
-    if (vols.length) spec.volumes = vols;
-  }
-  if (s.priorityClassName) spec.priorityClassName = str(s.priorityClassName);
-  if (s.restartPolicy) spec.restartPolicy = str(s.restartPolicy);
-  const status: Pod['status'] = { phase: str(st.phase) };
-  if (st.reason) status.reason = str(st.reason);
-  if (st.message) status.message = String(st.message).slice(0, 500);
-  if (st.conditions) status.conditions = share('k', (st.conditions as Raw[]).map((c) => ({ type: c.type, status: c.status, reason: c.reason, lastTransitionTime: c.lastTransitionTime })));
-  if (st.containerStatuses) status.containerStatuses = share('s', (st.containerStatuses as Raw[]).map(leanContainerStatus));
-  if (st.initContainerStatuses) status.initContainerStatuses = share('s', (st.initContainerStatuses as Raw[]).map(leanContainerStatus));
-  if (st.qosClass) status.qosClass = str(st.qosClass);
-  if (st.startTime) status.startTime = str(st.startTime);
-  if (st.podIP) status.podIP = st.podIP;
-  if (st.hostIP) status.hostIP = str(st.hostIP);
-  if (st.nominatedNodeName) status.nominatedNodeName = str(st.nominatedNodeName);
-  return { apiVersion: 'v1', kind: 'Pod', metadata: leanMeta(p.metadata, false), spec, status };
+  // Only volumes that can take part in an attachment conflict are kept.
+  const volumes = (s.volumes as Raw[] | undefined)?.filter(attachable).map(leanVolume);
+  const conditions = (st.conditions as Raw[] | undefined)?.map((c) => ({ type: c.type, status: c.status, reason: c.reason, lastTransitionTime: c.lastTransitionTime }));
+  return new PodOf(
+    leanMeta(p.metadata, false, PodMeta),
+    new PodSpecOf(s, share, (s.containers ?? []).map(leanContainer), s.initContainers?.map(leanContainer), volumes),
+    new PodStatusOf(st, share, conditions, st.containerStatuses?.map(leanContainerStatus), st.initContainerStatuses?.map(leanContainerStatus)),
+  );
 }
 
 export function leanNode(n: Raw): Node {
@@ -176,24 +183,33 @@ export function leanEvent(e: Raw): KubeEvent {
   };
 }
 
-/** Everything but managedFields and the last-applied annotation. */
+/** Everything but managedFields and the last-applied annotation; pod templates packed. */
 function leanGeneric<T>(o: Raw): T {
   const { managedFields: _m, ...rest } = o.metadata ?? {};
-  const out: Raw = { ...o, metadata: leanMeta({ ...rest }, true) };
-  // A Deployment and its ReplicaSets carry the same pod template (KBs each, 15,000 of each
-  // on the largest clusters): keep one copy, found by a digest of its JSON.
-  const tpl = o.spec?.template;
-  if (tpl?.spec) out.spec = { ...o.spec, template: { ...tpl, spec: shareByDigest(tpl.spec) } };
+  const out: Raw = { ...o, metadata: leanMeta(rest, true) };
+  if (o.apiVersion) out.apiVersion = str(o.apiVersion);
+  if (o.kind) out.kind = str(o.kind);
+  if (isObject(o.spec)) {
+    // Workloads: the template packed; selectors (the labels again) and strategies repeat.
+    const spec: Raw = (out.spec = { ...o.spec });
+    if (isObject(spec.template)) spec.template = packTemplate(spec.template, leanTemplateMeta);
+    if (isObject(spec.selector?.matchLabels)) spec.selector = { ...spec.selector, matchLabels: share(spec.selector.matchLabels) };
+    for (const k of SHARED_SPEC_FIELDS) if (isObject(spec[k])) spec[k] = share(spec[k]);
+  }
+  // A ControllerRevision's data is `{spec: {template: {..., $patch: "replace"}}}`.
+  const data = o.data?.spec?.template;
+  if (isObject(data)) out.data = { ...o.data, spec: { ...o.data.spec, template: packTemplate(data, leanTemplateMeta) } };
+  // Statuses without conditions repeat too (a ReplicaSet's counts, a claim's phase and size).
+  if (isObject(o.status) && !o.status.conditions) out.status = share(o.status);
   return out as T;
 }
 
-function shareByDigest<T>(v: T): T {
-  const key = 'd' + createHash('sha1').update(JSON.stringify(v)).digest('base64');
-  const old = shared.get(key);
-  if (old !== undefined) return old as T;
-  if (shared.size >= SHARED_MAX) shared.clear();
-  shared.set(key, v);
-  return v;
+const SHARED_SPEC_FIELDS = ['selector', 'strategy', 'updateStrategy'];
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A template's metadata, its labels shared (a ReplicaSet's are its pods' labels). */
+function leanTemplateMeta(m: Raw): Raw {
+  return m.labels ? { ...m, labels: share(m.labels) } : m;
 }
 
 export function leanObject<K extends ResourceKind>(kind: K, raw: Raw): KindMap[K] {
@@ -212,43 +228,27 @@ export function leanObject<K extends ResourceKind>(kind: K, raw: Raw): KindMap[K
 }
 
 /**
- * A lean pod that came through a structured clone (the list worker) has its own copy of every
- * value the worker had shared: point them at this thread's shared copies again. `seen` maps
- * the objects of one message (where the clone kept the worker's sharing) to the shared
- * copies, so each distinct value is looked up once per page, not once per pod. The pod is
- * fresh from the clone and not yet in any store, so it may be patched in place.
+ * A lean pod that came through a structured clone (the list worker), rebuilt as the compact
+ * objects leanPod makes, its values that the worker had shared pointing at this thread's
+ * shared copies again. `seen` maps the objects of one message (where the clone kept the
+ * worker's sharing) to the shared copies, so each distinct value is looked up once per page,
+ * not once per pod.
  */
 export function resharePod(p: Pod, seen: Map<object, unknown>): Pod {
+  const sh: Share = (v) => again(v, seen);
   const m = p.metadata;
-  if (m.namespace) m.namespace = str(m.namespace);
-  if (m.creationTimestamp) m.creationTimestamp = str(m.creationTimestamp);
-  if (m.deletionTimestamp) m.deletionTimestamp = str(m.deletionTimestamp);
-  if (m.labels) m.labels = again('l', m.labels, seen);
-  if (m.ownerReferences) m.ownerReferences = again('o', m.ownerReferences, seen);
   const s = p.spec;
-  s.containers = again('c', s.containers, seen);
-  if (s.initContainers) s.initContainers = again('c', s.initContainers, seen);
-  if (s.overhead) s.overhead = again('r', s.overhead, seen);
-  if (s.resources) s.resources = again('r', s.resources, seen);
-  if (s.nodeName) s.nodeName = str(s.nodeName);
-  if (s.priorityClassName) s.priorityClassName = str(s.priorityClassName);
-  if (s.restartPolicy) s.restartPolicy = str(s.restartPolicy);
   const st = p.status;
-  if (st.phase) st.phase = str(st.phase);
-  if (st.reason) st.reason = str(st.reason);
-  if (st.conditions) st.conditions = again('k', st.conditions, seen);
-  if (st.containerStatuses) st.containerStatuses = again('s', st.containerStatuses, seen);
-  if (st.initContainerStatuses) st.initContainerStatuses = again('s', st.initContainerStatuses, seen);
-  if (st.qosClass) st.qosClass = str(st.qosClass);
-  if (st.startTime) st.startTime = str(st.startTime);
-  if (st.hostIP) st.hostIP = str(st.hostIP);
-  if (st.nominatedNodeName) st.nominatedNodeName = str(st.nominatedNodeName);
-  return p;
+  return new PodOf(
+    new PodMeta(m, sh, undefined, m.ownerReferences),
+    new PodSpecOf(s, sh, s.containers, s.initContainers, s.volumes),
+    new PodStatusOf(st, sh, st.conditions, st.containerStatuses, st.initContainerStatuses),
+  );
 }
 
-function again<T>(kind: string, v: T, seen: Map<object, unknown>): T {
-  if (v === undefined || v === null) return v;
-  let c = seen.get(v as object);
-  if (c === undefined) seen.set(v as object, (c = share(kind, v)));
+function again<T>(v: T, seen: Map<object, unknown>): T {
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  let c = seen.get(v);
+  if (c === undefined) seen.set(v, (c = share(v)));
   return c as T;
 }

@@ -18,6 +18,7 @@ import type {
   ReplicaSet,
   StatefulSet,
 } from '../kube/types.js';
+import { copyTemplate, samePackedSpec, templateSummary } from '../kube/leanTemplate.js';
 import { diffTemplates, POD_TEMPLATE_HASH_LABEL, withoutHashLabel, type TemplateDiff } from './templateDiff.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -158,15 +159,17 @@ export function replicaSetRevision(rs: KubeObject): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** "container=image" for init containers then containers. */
+/** "container=image" for init containers then containers (read without parsing a packed template). */
 export function templateImages(t: PodTemplateSpec | undefined): string[] {
-  const cs = [...(t?.spec?.initContainers ?? []), ...(t?.spec?.containers ?? [])];
-  return cs.map((c) => `${c.name}=${c.image ?? ''}`);
+  const { initContainers, containers } = templateSummary(t);
+  return [...initContainers, ...containers].map((c) => `${c.name}=${c.image ?? ''}`);
 }
 
 function imageChanges(from: PodTemplateSpec | undefined, to: PodTemplateSpec | undefined): ImageChange[] {
-  const map = (t: PodTemplateSpec | undefined) =>
-    new Map([...(t?.spec?.initContainers ?? []), ...(t?.spec?.containers ?? [])].map((c) => [c.name, c.image]));
+  const map = (t: PodTemplateSpec | undefined) => {
+    const { initContainers, containers } = templateSummary(t);
+    return new Map([...initContainers, ...containers].map((c) => [c.name, c.image]));
+  };
   const a = map(from);
   const b = map(to);
   const out: ImageChange[] = [];
@@ -196,6 +199,7 @@ const isEmpty = (v: unknown): boolean =>
 /**
  * apiequality.Semantic.DeepEqual on JSON values: a missing field equals null, "", [] and {}
  * (Go's zero values that the API omits), so a lean or re-encoded template compares equal.
+ * Two packed templates with the same spec JSON compare their other fields only.
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
   if (isEmpty(a) && isEmpty(b)) return true;
@@ -206,7 +210,10 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
     const ao = a as Record<string, unknown>;
     const bo = b as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) if (!semanticEqual(ao[k], bo[k])) return false;
+    const sameSpec = samePackedSpec(a, b);
+    for (const k of new Set([...Object.keys(ao), ...Object.keys(bo)])) {
+      if (!(sameSpec && k === 'spec') && !semanticEqual(ao[k], bo[k])) return false;
+    }
     return true;
   }
   return a === b;
@@ -413,7 +420,7 @@ export function revisionTemplate(cr: ControllerRevision): PodTemplateSpec | unde
 
 /** The patch the StatefulSet/DaemonSet controller and kubectl build from the current object. */
 export function controllerRevisionPatch(owner: StatefulSet | DaemonSet): unknown {
-  return { spec: { template: { ...structuredClone(owner.spec.template), $patch: 'replace' } } };
+  return { spec: { template: copyTemplate(owner.spec.template, { $patch: 'replace' }) } };
 }
 
 function currentControllerRevision(owner: StatefulSet | DaemonSet, owned: ControllerRevision[]): ControllerRevision | undefined {

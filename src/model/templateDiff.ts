@@ -2,6 +2,7 @@
 // orders them), for the rollout history and the undo confirm. Pure: no I/O.
 
 import { stringify } from 'yaml';
+import { copyTemplate } from '../kube/leanTemplate.js';
 import type { PodTemplateSpec } from '../kube/types.js';
 
 /** The label the Deployment controller adds to each ReplicaSet's template; it always differs. */
@@ -21,9 +22,12 @@ export interface TemplateDiff {
   changed: boolean;
 }
 
-/** A copy of a template without the `pod-template-hash` label (and without an emptied labels map). */
+/**
+ * A copy of a template without the `pod-template-hash` label (and without an emptied labels
+ * map). A packed spec (lean workloads) stays packed: comparing two is then cheap.
+ */
 export function withoutHashLabel<T extends { metadata?: { labels?: Record<string, string> } }>(template: T): T {
-  const copy = structuredClone(template);
+  const copy = copyTemplate(template);
   const labels = copy.metadata?.labels;
   if (labels && POD_TEMPLATE_HASH_LABEL in labels) {
     delete labels[POD_TEMPLATE_HASH_LABEL];
@@ -36,7 +40,7 @@ export function withoutHashLabel<T extends { metadata?: { labels?: Record<string
 export function templateLines(template: PodTemplateSpec | undefined, ignoreHash = true): string[] {
   if (!template) return [];
   const t = ignoreHash ? withoutHashLabel(template) : template;
-  const text = stringify(t, { sortMapEntries: true, lineWidth: 0 });
+  const text = stringify(t, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false });
   return text.replace(/\n$/, '').split('\n');
 }
 

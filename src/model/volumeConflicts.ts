@@ -26,6 +26,7 @@ import type {
   Volume,
   VolumeAttachment,
 } from '../kube/types.js';
+import { templateSummary } from '../kube/leanTemplate.js';
 
 /** A Map (values are used) or an array. */
 export type Collection<T> = ReadonlyMap<string, T> | readonly T[];
@@ -637,7 +638,7 @@ export function volumeRisks(s: Pick<VolumeSnapshot, 'deployments' | 'pvcs' | 'pv
   const out: VolumeRisk[] = [];
   for (const d of values(s.deployments)) {
     const ns = d.metadata.namespace ?? '';
-    for (const vol of d.spec.template.spec.volumes ?? []) {
+    for (const vol of templateSummary(d.spec.template).volumes) {
       const claim = vol.persistentVolumeClaim?.claimName;
       if (!claim) continue;
       const pvc = pvcs.get(nsName(ns, claim));

@@ -1,6 +1,6 @@
 // Memory breakdown of kfleet's per-store models at scale (issue 9): prints figures, asserts nothing.
 //
-//   npx tsx --expose-gc test/bench/memory.ts [pods=150000] [nodes=5000] [--json] [--snapshot]
+//   npx tsx --expose-gc test/bench/memory.ts [pods=150000] [nodes=5000] [--json] [--worker] [--snapshot]
 //
 // (--snapshot needs a smaller cluster, e.g. 20000 700: the snapshot file must fit one string.)
 //
@@ -11,8 +11,10 @@
 // top constructors (by self size) at the end, written to /tmp/kfleet-memory.heapsnapshot.
 import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
-import { leanObject } from '../../src/kube/lean.js';
-import { RESOURCE_KINDS } from '../../src/kube/types.js';
+import { leanObject, sharedSizes } from '../../src/kube/lean.js';
+import { templateSizes } from '../../src/kube/leanTemplate.js';
+import { parsePage, stopListWorker } from '../../src/kube/pageParser.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../../src/kube/types.js';
 import { DEFAULT_HIERARCHY } from '../../src/model/labelTree.js';
 import { loadScenario } from '../../src/sim/scenarios/index.js';
 import { Store } from '../../src/sim/store.js';
@@ -27,7 +29,8 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const N_PODS = Number(args[0] ?? 150_000);
 const N_NODES = Number(args[1] ?? 5000);
 const SNAPSHOT = process.argv.includes('--snapshot');
-const JSON_MODE = process.argv.includes('--json');
+const WORKER = process.argv.includes('--worker');
+const JSON_MODE = process.argv.includes('--json') || WORKER;
 
 const gcFn = (globalThis as { gc?: () => void }).gc;
 if (!gcFn) {
@@ -57,22 +60,83 @@ function measure(step: string, perPod = true): void {
   prevRss = m.rss;
 }
 
+/** A per-kind row: heap of `count` objects (lean objects and the shared tables' new entries). */
+function measureKind(step: string, count: number): void {
+  fullGc();
+  const used = v8.getHeapStatistics().used_heap_size;
+  const rss = process.memoryUsage().rss;
+  const d = used - prevHeap;
+  const line = `${step.padEnd(24)} ${String(count).padStart(7)} objs ${MB(d)} MB ${String(Math.round(d / count)).padStart(6)} B/obj  rss +${MB(rss - prevRss)} MB  shared ${JSON.stringify({ ...sharedSizes(), templates: templateSizes().specs })}`;
+  rows.push(line);
+  console.log(line);
+  prevHeap = used;
+  prevRss = rss;
+}
+
+/** Pods (JSON texts) through the list worker, as the reflector sends them: pages of 500. */
+async function viaWorker(texts: readonly string[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < texts.length; i += 500) {
+    const body = `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[${texts.slice(i, i + 500).join(',')}]}`;
+    const page = await parsePage('pods', enc.encode(body).buffer as ArrayBuffer);
+    for (const p of page.items) out.push(p);
+  }
+  return out;
+}
+
 console.log(`kfleet memory breakdown: ${N_PODS.toLocaleString('en-US')} pods / ${N_NODES.toLocaleString('en-US')} nodes, node ${process.version}`);
 measure('baseline (modules loaded)', false);
 
 let t0 = performance.now();
 const store = new ClusterStore(1e9); // no timer-driven notices: batches are not part of this measure
-{
+const storeHeap0 = prevHeap;
+/**
+ * The generated cluster's objects per kind. --json: as JSON texts, the way kfleet gets them (the
+ * sim's objects share parts and hold concatenated strings that JSON.parse gives as fresh flat
+ * copies; ~5x slower; the models' figures come out the same, the store's differ). Otherwise the
+ * sim's own objects. Either way the sim itself is garbage once this returns.
+ */
+function clusterObjects(): Map<ResourceKind, readonly unknown[]> {
   const sim = new Store({ seed: 42 });
   loadScenario(sim, { scenario: 'generated', pods: N_PODS, nodes: N_NODES });
-  // --json: each object through JSON first, as kfleet gets them (the sim's objects share parts
-  // and hold concatenated strings that JSON.parse gives as fresh flat copies). ~5x slower; the
-  // models' figures come out the same, the store's differ (neither is the list worker's path).
-  for (const kind of RESOURCE_KINDS) for (const o of sim.list(kind)) store.upsert(kind, leanObject(kind, JSON_MODE ? JSON.parse(JSON.stringify(o)) : o));
-  store.flush();
+  const out = new Map<ResourceKind, readonly unknown[]>();
+  for (const kind of RESOURCE_KINDS) out.set(kind, JSON_MODE ? sim.list(kind).map((o) => JSON.stringify(o)) : sim.list(kind));
+  return out;
 }
+
+/**
+ * Per kind: the lean objects alone (kept in an array), then the store's maps and indexes.
+ * --worker (implies --json): pods go through the list worker as pages of 500, kfleet's own path
+ * (parsed and leaned there, cloned back, shared again here); the worker's heap shows in the
+ * RSS column only. (A function, so that its locals are garbage once it returns.)
+ */
+async function buildStore(): Promise<void> {
+  const source = clusterObjects();
+  measure(JSON_MODE ? 'cluster as JSON texts (dropped later)' : "the sim's objects (dropped later)", false);
+  const lean = new Map<ResourceKind, unknown[]>();
+  for (const kind of RESOURCE_KINDS) {
+    const objs = source.get(kind)!;
+    let items: unknown[];
+    if (kind === 'pods' && WORKER) items = await viaWorker(objs as string[]);
+    else items = objs.map((o) => leanObject(kind, JSON_MODE ? JSON.parse(o as string) : o));
+    lean.set(kind, items);
+    if (items.length) measureKind(`  ${kind}`, items.length);
+  }
+  for (const [kind, items] of lean) for (const o of items) store.upsert(kind, o as never);
+  store.flush();
+  measure('store maps and indexes (all kinds)');
+  void source.size; // the texts live up to here, so that the figures above are deltas
+}
+await buildStore();
 console.log(`  (store built in ${(performance.now() - t0).toFixed(0)} ms; ${store.size('pods')} pods, ${store.size('nodes')} nodes)`);
-measure('store (lean objects + indexes)');
+prevHeap = storeHeap0;
+measure('store (lean objects + indexes + shared tables)');
+if (WORKER) {
+  stopListWorker();
+  await new Promise((r) => setTimeout(r, 500));
+  measure('list worker stopped', false);
+}
 
 t0 = performance.now();
 const alloc = nodeAllocationFor(store);

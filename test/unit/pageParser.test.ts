@@ -2,7 +2,7 @@
 // values shared across pages again, and malformed pages reported as such.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePage, peekContinue } from '../../src/kube/pageParser.js';
+import { listWorkerState, parsePage, peekContinue } from '../../src/kube/pageParser.js';
 import { leanObject } from '../../src/kube/lean.js';
 import { ListPageError } from '../../src/kube/listPage.js';
 
@@ -39,4 +39,19 @@ test('malformed pages are ListPageErrors with the reason', async () => {
 test('the continue token is read from the first bytes of a page', () => {
   assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5', continue: 'eyJydiI6NX0' }, items: [] })), 'eyJydiI6NX0');
   assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5' }, items: [] })), undefined);
+});
+
+test('the list worker stops when idle and a later list starts a new one', async () => {
+  listWorkerState(50); // idle time before it stops, for this test
+  try {
+    const page = () => parsePage('pods', body({ kind: 'PodList', metadata: { resourceVersion: '9' }, items: [rawPod('idle')] }));
+    assert.equal((await page()).items[0]!.metadata.name, 'idle');
+    assert.equal(listWorkerState().running, true);
+    for (let i = 0; i < 250 && listWorkerState().running; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(listWorkerState().running, false);
+    assert.deepEqual((await page()).items[0], leanObject('pods', rawPod('idle')));
+    assert.equal(listWorkerState().running, true);
+  } finally {
+    listWorkerState(5_000);
+  }
 });

@@ -1,0 +1,54 @@
+// Sharing repeated values (src/kube/intern.ts): equal values come back as one copy, their
+// parts too; the tables are bounded yet keep what is in use; a hash collision shares nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hash, share, sharedSizes, str } from '../../src/kube/intern.js';
+
+const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+test('equal values and strings come back as one copy; different ones stay apart', () => {
+  const a = { app: 'intern-a', tier: 'web' };
+  assert.equal(share(a), a);
+  assert.equal(share(copy(a)), a);
+  const b = { tier: 'web', app: 'intern-a' }; // same entries, another order: JSON differs
+  assert.equal(share(b), b);
+  assert.equal(share({ app: 'intern-b', tier: 'web' }).app, 'intern-b');
+  const s = ['intern', 'string'].join('-');
+  assert.equal(str(s), s);
+  assert.equal(str(['intern', 'string'].join('-')), 'intern-string');
+});
+
+test("a new value's parts are shared with other values' equal parts", () => {
+  const resources = { requests: { cpu: '123m', memory: '77Mi' } };
+  const first = share([{ name: 'app', image: 'intern:1', resources: copy(resources) }]);
+  const second = share([{ name: 'app', image: 'intern:2', resources: copy(resources) }]);
+  assert.notEqual(first, second);
+  assert.equal(first[0]!.resources, second[0]!.resources);
+  assert.deepEqual(second, [{ name: 'app', image: 'intern:2', resources }]);
+});
+
+test('the tables stay bounded, and a value in use outlives values no longer seen', () => {
+  const hot = share({ hot: 'intern-hot' });
+  const cold = share({ cold: 'intern-cold' });
+  // 150,000 other values: three generations' worth. The hot one is seen again as pods of
+  // its workload come; the cold one is not.
+  for (let i = 0; i < 150_000; i++) {
+    share({ filler: i });
+    if (i % 10_000 === 0) assert.equal(share(copy(hot)), hot);
+  }
+  assert.equal(share(copy(hot)), hot);
+  assert.notEqual(share(copy(cold)), cold);
+  assert.ok(sharedSizes().values <= 100_000, JSON.stringify(sharedSizes()));
+});
+
+test('values whose JSON hashes collide are both kept, unshared', () => {
+  // Found by search: two label sets whose JSON has the same 32-bit hash.
+  const a = { app: 'tqdscwuwdakp' };
+  const b = { app: '1pqrn7q13h89af' };
+  assert.equal(hash(JSON.stringify(a)), hash(JSON.stringify(b)));
+  assert.equal(share(a), a);
+  const b2 = share(b);
+  assert.equal(b2, b);
+  assert.deepEqual(b2, { app: '1pqrn7q13h89af' });
+  assert.equal(share(copy(a)), a);
+});
