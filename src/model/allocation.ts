@@ -237,13 +237,19 @@ function missing(pod: Pod, kind: 'requests' | 'limits'): string[] {
  * The figures of a pod that depend only on its containers and pod-level resources. Replicas
  * share their lean containers array (kube/lean.ts), so one profile serves a whole workload:
  * 150,000 pods hold a few thousand profiles rather than 150,000 pairs of Maps of BigInts
- * (~1 KB a pod). Store objects are never mutated, so a profile never goes stale.
+ * (~1 KB a pod). Workloads with the same resources (and container names) share the figures
+ * too (`figures`: one set per distinct spec, not per workload). Store objects are never
+ * mutated, so a profile never goes stale.
  */
 interface ResourceProfile {
   containers: readonly Container[] | undefined;
   initContainers: readonly Container[] | undefined;
   overhead: Quantities | undefined;
   resources: Pod['spec']['resources'];
+  figures: ProfileFigures;
+}
+
+interface ProfileFigures {
   requests: ResourceList;
   limits: ResourceList;
   containersWithoutRequests: string[];
@@ -253,6 +259,15 @@ interface ResourceProfile {
 }
 
 const PROFILES = new WeakMap<object, ResourceProfile>();
+/** Figures by what they are computed from (bounded: starts over when full). */
+const FIGURES = new Map<string, ProfileFigures>();
+const FIGURES_MAX = 20_000;
+
+/** What a profile's figures depend on, as a string. */
+function figuresKey(s: Pod['spec']): string {
+  const c = (list: readonly Container[] | undefined) => list?.map((x) => [x.name, x.restartPolicy, x.resources?.requests, x.resources?.limits]);
+  return JSON.stringify([c(s.containers), c(s.initContainers), s.overhead, s.resources]);
+}
 
 function resourceProfile(pod: Pod): ResourceProfile {
   const s = pod.spec;
@@ -260,22 +275,25 @@ function resourceProfile(pod: Pod): ResourceProfile {
   const old = key ? PROFILES.get(key) : undefined;
   // Same containers but other init containers / pod-level resources: compute (and keep) anew.
   if (old && old.initContainers === s.initContainers && old.overhead === s.overhead && old.resources === s.resources) return old;
-  const p: ResourceProfile = {
-    containers: s.containers,
-    initContainers: s.initContainers,
-    overhead: s.overhead,
-    resources: s.resources,
-    requests: podRequests(pod),
-    limits: podLimits(pod),
-    containersWithoutRequests: missing(pod, 'requests'),
-    containersWithoutLimits: missing(pod, 'limits'),
-  };
+  const fk = figuresKey(s);
+  let figures = FIGURES.get(fk);
+  if (!figures) {
+    figures = {
+      requests: podRequests(pod),
+      limits: podLimits(pod),
+      containersWithoutRequests: missing(pod, 'requests'),
+      containersWithoutLimits: missing(pod, 'limits'),
+    };
+    if (FIGURES.size >= FIGURES_MAX) FIGURES.clear();
+    FIGURES.set(fk, figures);
+  }
+  const p: ResourceProfile = { containers: s.containers, initContainers: s.initContainers, overhead: s.overhead, resources: s.resources, figures };
   if (key) PROFILES.set(key, p);
   return p;
 }
 
 function profileQOS(pod: Pod, p: ResourceProfile): string {
-  return pod.status?.qosClass || (p.qos ??= computePodQOS(pod));
+  return pod.status?.qosClass || (p.figures.qos ??= computePodQOS(pod));
 }
 
 function allocationOf(pod: Pod, p: ResourceProfile, key = objectKey(pod)): PodAllocation {
@@ -288,16 +306,16 @@ function allocationOf(pod: Pod, p: ResourceProfile, key = objectKey(pod)): PodAl
     counted: countedNodeOf(pod) !== undefined,
     qos: profileQOS(pod, p),
     // Shared with the pod's replicas: read-only.
-    requests: p.requests,
-    limits: p.limits,
-    containersWithoutRequests: p.containersWithoutRequests,
-    containersWithoutLimits: p.containersWithoutLimits,
+    requests: p.figures.requests,
+    limits: p.figures.limits,
+    containersWithoutRequests: p.figures.containersWithoutRequests,
+    containersWithoutLimits: p.figures.containersWithoutLimits,
   };
 }
 
 /** podRequests / podLimits of a pod, shared with its replicas: read-only. */
 export function podResources(pod: Pod): { readonly requests: ResourceList; readonly limits: ResourceList } {
-  return resourceProfile(pod);
+  return resourceProfile(pod).figures;
 }
 
 export function podAllocation(pod: Pod): PodAllocation {
@@ -723,7 +741,6 @@ interface NodeSums {
   requests: Map<string, bigint>;
   limits: Map<string, bigint>;
   pods: number;
-  podKeys: Set<string>;
 }
 
 function addSums(into: Map<string, bigint>, list: ResourceList, sign: 1n | -1n): void {
@@ -757,20 +774,18 @@ export class NodeAllocationIndex {
 
   private sumsOf(node: string): NodeSums {
     let s = this.sums.get(node);
-    if (!s) this.sums.set(node, (s = { requests: new Map(), limits: new Map(), pods: 0, podKeys: new Set() }));
+    if (!s) this.sums.set(node, (s = { requests: new Map(), limits: new Map(), pods: 0 }));
     return s;
   }
 
-  private apply(key: string, pod: Pod, sign: 1n | -1n): void {
+  private apply(pod: Pod, sign: 1n | -1n): void {
     const node = countedNodeOf(pod);
     if (!node) return;
-    const p = resourceProfile(pod);
+    const p = resourceProfile(pod).figures;
     const s = this.sumsOf(node);
     addSums(s.requests, p.requests, sign);
     addSums(s.limits, p.limits, sign);
     s.pods += Number(sign);
-    if (sign > 0n) s.podKeys.add(key);
-    else s.podKeys.delete(key);
     if (s.pods === 0 && s.requests.size === 0 && s.limits.size === 0) this.sums.delete(node);
     this.dirty.add(node);
   }
@@ -778,9 +793,9 @@ export class NodeAllocationIndex {
   /** Add or replace a pod (watch ADDED / MODIFIED); `key` is its objectKey (the store's key). */
   upsertPod(pod: Pod, key = objectKey(pod)): void {
     const old = this.pods.get(key);
-    if (old) this.apply(key, old, -1n);
+    if (old) this.apply(old, -1n);
     this.pods.set(key, pod);
-    this.apply(key, pod, 1n);
+    this.apply(pod, 1n);
     this.version++;
   }
 
@@ -788,7 +803,7 @@ export class NodeAllocationIndex {
   deletePod(key: string): void {
     const old = this.pods.get(key);
     if (!old) return;
-    this.apply(key, old, -1n);
+    this.apply(old, -1n);
     this.pods.delete(key);
     this.version++;
   }
@@ -834,7 +849,7 @@ export class NodeAllocationIndex {
     for (const name of this.dirty) {
       const node = this.nodes.get(name);
       if (!node) continue;
-      const s = this.sums.get(name) ?? { requests: new Map(), limits: new Map(), pods: 0, podKeys: new Set() };
+      const s = this.sums.get(name) ?? { requests: new Map(), limits: new Map(), pods: 0 };
       this.rowCache.set(name, buildNodeRow(node, s, this.usage.get(name)));
     }
     this.dirty.clear();
@@ -847,16 +862,22 @@ export class NodeAllocationIndex {
     return this.rowCache.get(name);
   }
 
-  /** Pods counted against a node (for the node detail). */
+  /** Pods counted against a node. O(pods held): the index keeps no list per node (a caller
+   *  with the store's podsByNode index passes the node's pods to nodeDetail instead). */
   podsOnNode(name: string): Pod[] {
-    const keys = this.sums.get(name)?.podKeys;
-    return keys ? [...keys].map((k) => this.pods.get(k)!) : [];
+    if (!this.sums.has(name)) return [];
+    const out: Pod[] = [];
+    for (const p of this.pods.values()) if (countedNodeOf(p) === name) out.push(p);
+    return out;
   }
 
-  /** kubectl describe node figures for one node (computed on demand: O(pods on node)). */
-  nodeDetail(name: string): NodeAllocationDetail | undefined {
+  /**
+   * kubectl describe node figures for one node (computed on demand), over `pods` (the pods
+   * on the node, a superset is fine: O(those)) or else every pod held (O(pods held)).
+   */
+  nodeDetail(name: string, pods?: Iterable<Pod>): NodeAllocationDetail | undefined {
     const node = this.nodes.get(name);
-    return node ? describeNodeAllocation(node, this.podsOnNode(name)) : undefined;
+    return node ? describeNodeAllocation(node, pods ?? this.podsOnNode(name)) : undefined;
   }
 
   /** Cluster-wide: pods with a container that lacks requests or limits, by key. */
@@ -864,7 +885,7 @@ export class NodeAllocationIndex {
     const out: PodAllocation[] = [];
     for (const [key, pod] of this.pods) {
       const p = resourceProfile(pod);
-      if (p.containersWithoutRequests.length || p.containersWithoutLimits.length) out.push(allocationOf(pod, p, key));
+      if (p.figures.containersWithoutRequests.length || p.figures.containersWithoutLimits.length) out.push(allocationOf(pod, p, key));
     }
     return out.sort(byNamespaceName);
   }

@@ -6,6 +6,12 @@
 // moved in worst-first order: O(fan-out)). Child lists are sorted lazily, the first time a
 // window or an index needs them, so an event never re-sorts the 150,000 pods.
 //
+// Memory: nothing is kept per pod but its object (the store's, in a key map and its leaf
+// group's list): a pod's summary (status, path, requests) is computed again when needed (to
+// take its figures out of the roll-ups, for the rows on screen, to sort worst-first), which
+// gives the same figures since store objects are never mutated. ~60 bytes a pod instead of
+// ~550 for a kept summary, key and map entry per pod.
+//
 // Every group keeps `below`, the number of rows shown under it when it is open, updated along
 // the changed pod's path (and on expand / collapse), so a view's window of rows, the row at
 // an index and the index of a row id are found by walking down with those counts: O(depth x
@@ -125,15 +131,14 @@ const PATHS_MAX = 50_000;
 const paths = new Map<string, { path: string[]; missing: boolean[] }>();
 
 function podPath(pod: Pod, levels: readonly Level[]): { path: string[]; missing: boolean[] } {
-  const path: string[] = [];
-  const missing: boolean[] = [];
-  let key = '';
-  for (const l of levels) {
-    const v = levelValue(pod, l);
-    path.push(v ?? missingGroupLabel(l));
-    missing.push(v === undefined);
-    key += `${v === undefined ? '\u0001' : '\u0000'}${path[path.length - 1]}`;
-  }
+  // Arrays of the exact size (a push-grown one takes room for 17).
+  const values = levels.map((l) => levelValue(pod, l));
+  const path = values.map((v, i) => v ?? missingGroupLabel(levels[i]));
+  const missing = values.map((v) => v === undefined);
+  const parts: string[] = [];
+  for (let i = 0; i < path.length; i++) parts.push(missing[i] ? '\u0001' : '\u0000', path[i]);
+  // One flat string (kept as the map's key: pieces joined with + would be kept as pieces).
+  const key = parts.join('');
   const old = paths.get(key);
   if (old) return old;
   if (paths.size >= PATHS_MAX) paths.clear();
@@ -142,7 +147,7 @@ function podPath(pod: Pod, levels: readonly Level[]): { path: string[]; missing:
   return fresh;
 }
 
-export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsage): PodSummary {
+export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsage, key = objectKey(pod)): PodSummary {
   const st = podDisplayStatus(pod);
   // Pending pods (scheduled or not) will need their requests; finished ones hold nothing.
   const holds = !isTerminatedPhase(st.phase);
@@ -150,7 +155,7 @@ export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsag
   const res = holds ? podResources(pod) : undefined;
   const { path, missing } = podPath(pod, levels);
   return {
-    key: objectKey(pod),
+    key,
     namespace: pod.metadata.namespace ?? '',
     name: pod.metadata.name,
     node: pod.spec?.nodeName ?? '',
@@ -264,12 +269,15 @@ export interface GroupNode {
   missing: boolean;
   parent?: GroupNode;
   children: Map<string, GroupNode>;
-  /** Pods, on groups of the last level only. */
-  pods: Map<string, PodSummary>;
+  /** Pods, on groups of the last level only: in name order once `podsSorted` (sorted on
+   *  first need, kept in order after). */
+  pods: Pod[];
+  podsSorted: boolean;
   rollup: Rollup;
-  /** Lazily sorted children / pods (null = needs sorting); kept in order once sorted. */
+  /** Lazily sorted children (null = needs sorting); kept in order once sorted. */
   sortedChildren: GroupNode[] | null;
-  sortedPods: PodSummary[] | null;
+  /** Pods worst first (that order only), built on first need, kept in order after. */
+  sortedPods: Pod[] | null;
   /** Rows shown under this group when it is open (its own row excluded), open or not. */
   below: number;
   /** Container rows of all its pods (last level only): `below` after expandToDepth in O(1). */
@@ -299,14 +307,27 @@ const SEP = '\u001f';
 const POD_SEP = '\u001e';
 const CONTAINER_SEP = '\u001d';
 
-function newGroup(id: string, depth: number, value: string, missing: boolean, parent?: GroupNode): GroupNode {
-  return { id, depth, value, missing, parent, children: new Map(), pods: new Map(), rollup: emptyRollup(), sortedChildren: null, sortedPods: null, below: 0, containerSum: 0 };
+// A leaf group has no children and a group above the leaves no pods: they share these (never
+// written: attach adds children to groups above the leaves only, pods to leaves only).
+const NO_CHILDREN: Map<string, GroupNode> = new Map();
+const NO_PODS: Pod[] = [];
+
+function newGroup(id: string, depth: number, value: string, missing: boolean, leaf: boolean, parent?: GroupNode): GroupNode {
+  return { id, depth, value, missing, parent, children: leaf ? NO_CHILDREN : new Map(), pods: leaf ? [] : NO_PODS, podsSorted: false, rollup: emptyRollup(), sortedChildren: null, sortedPods: null, below: 0, containerSum: 0 };
 }
 
 /** Rows a pod's containers take when it is open (as many as containersOf lists). */
-function containerCount(p: PodSummary): number {
-  return (p.pod.spec?.initContainers?.length ?? 0) + (p.pod.spec?.containers?.length ?? 0);
+function containerCount(p: Pod): number {
+  return (p.spec?.initContainers?.length ?? 0) + (p.spec?.containers?.length ?? 0);
 }
+
+/** Name order of pods (then namespace, for a hierarchy without a namespace level). */
+function byName(a: Pod, b: Pod): number {
+  return cmpStr(a.metadata.name, b.metadata.name) || cmpStr(a.metadata.namespace ?? '', b.metadata.namespace ?? '');
+}
+
+/** Summaries kept for the pods last summarized (the rows on screen, sorting), by object. */
+const SUMMARIES_MAX = 1024;
 
 /** First index whose element does not sort before x (arr sorted by cmp). */
 function lowerBound<T>(arr: readonly T[], x: T, cmp: (a: T, b: T) => number): number {
@@ -368,8 +389,10 @@ export interface LabelTreeOptions {
  */
 export class LabelTree {
   readonly root: GroupNode;
-  private podIndex = new Map<string, PodSummary>();
+  /** Pods by key (the caller's key string is kept: the store's, no copy). */
+  private podIndex = new Map<string, Pod>();
   private usage = new Map<string, PodUsage>();
+  private summaries = new Map<Pod, PodSummary>();
   private sortMode: SortMode;
   private depthLimit: number;
   private overrides = new Map<string, boolean>();
@@ -384,7 +407,7 @@ export class LabelTree {
   nodesVisited = 0;
 
   constructor(readonly levels: readonly Level[] = DEFAULT_HIERARCHY, pods: Iterable<Pod> = [], opts: LabelTreeOptions = {}) {
-    this.root = newGroup('', -1, '', false);
+    this.root = newGroup('', -1, '', false, levels.length === 0);
     this.sortMode = opts.sort ?? 'name';
     this.depthLimit = opts.expandDepth ?? 1;
     this.labelLevelIdx = levels.flatMap((l, i) => (l.kind === 'label' ? [i] : []));
@@ -399,8 +422,20 @@ export class LabelTree {
     return this.sortMode;
   }
 
+  /** A pod's summary (computed from its object; the same object while nothing changed). */
   pod(key: string): PodSummary | undefined {
+    const p = this.podIndex.get(key);
+    return p && this.summary(key, p);
+  }
+
+  /** The pod object the tree holds for a key. */
+  podObject(key: string): Pod | undefined {
     return this.podIndex.get(key);
+  }
+
+  /** Keys of the pods held (the caller's strings). */
+  keys(): IterableIterator<string> {
+    return this.podIndex.keys();
   }
 
   private changed(): void {
@@ -408,14 +443,40 @@ export class LabelTree {
     this.version++;
   }
 
-  /** Watch ADDED / MODIFIED: O(depth). */
-  addOrUpdatePod(pod: Pod): void {
-    const key = objectKey(pod);
-    const old = this.podIndex.get(key);
-    const next = summarizePod(pod, this.levels, this.usage.get(key));
-    if (old && old.path.join(SEP) === next.path.join(SEP)) this.replaceInPlace(old, next);
-    else {
-      if (old) this.detach(old);
+  /** The summary of a pod held (or about to be), with its usage now. Kept for the last few
+   *  thousand pods: the rows of a window are the same objects until their pod changes. */
+  private summary(key: string, pod: Pod): PodSummary {
+    return this.summaryWith(key, pod, this.usage.get(key));
+  }
+
+  private summaryWith(key: string, pod: Pod, usage: PodUsage | undefined): PodSummary {
+    const kept = this.summaries.get(pod);
+    if (kept && kept.usage === usage && kept.key === key) return kept;
+    const s = summarizePod(pod, this.levels, usage, key);
+    if (this.summaries.size >= SUMMARIES_MAX) this.summaries.clear();
+    this.summaries.set(pod, s);
+    return s;
+  }
+
+  private keyOf(p: Pod): string {
+    return objectKey(p);
+  }
+
+  /** Watch ADDED / MODIFIED: O(depth). `key`: the pod's store key (objectKey). */
+  addOrUpdatePod(pod: Pod, key = objectKey(pod)): void {
+    const oldPod = this.podIndex.get(key);
+    if (oldPod === pod) return;
+    const next = this.summary(key, pod);
+    if (oldPod) {
+      const old = this.summary(key, oldPod);
+      if (old.path === next.path || old.path.join(SEP) === next.path.join(SEP)) this.replaceInPlace(old, next);
+      else {
+        this.detach(old);
+        this.podIndex.set(key, pod);
+        this.attach(next);
+      }
+    } else {
+      this.podIndex.set(key, pod);
       this.attach(next);
     }
     this.changed();
@@ -425,24 +486,25 @@ export class LabelTree {
   removePod(key: string): void {
     const old = this.podIndex.get(key);
     if (!old) return;
-    this.detach(old);
+    this.detach(this.summary(key, old));
     this.podIndex.delete(key);
     this.changed();
   }
 
   /** Metrics for one pod (undefined = none). */
   setPodUsage(key: string, usage: PodUsage | undefined): void {
-    if (usage) this.usage.set(key, usage);
-    else this.usage.delete(key);
-    this.refreshUsage(key);
+    this.refreshUsage(key, usage);
   }
 
-  private refreshUsage(key: string): void {
+  /** Change a pod's usage: its roll-ups move from the old figures to the new. */
+  private refreshUsage(key: string, u: PodUsage | undefined): void {
+    const before = this.usage.get(key);
+    if (u) this.usage.set(key, u);
+    else this.usage.delete(key);
     const p = this.podIndex.get(key);
     if (!p) return;
-    const u = this.usage.get(key);
-    if (u?.cpu === p.usage?.cpu && u?.memory === p.usage?.memory && u?.containers === p.usage?.containers) return;
-    this.replaceInPlace(p, { ...p, usage: u });
+    if (u?.cpu === before?.cpu && u?.memory === before?.memory && u?.containers === before?.containers) return;
+    this.replaceInPlace(this.summaryWith(key, p, before), this.summaryWith(key, p, u));
     this.changed();
   }
 
@@ -450,13 +512,11 @@ export class LabelTree {
   applyPodMetrics(list: Iterable<PodMetrics> | undefined): void {
     const next = new Map<string, PodUsage>();
     for (const m of list ?? []) next.set(`${m.metadata.namespace}/${m.metadata.name}`, podUsageFromMetrics(m));
-    const keys = new Set([...this.usage.keys(), ...next.keys()]);
-    this.usage = next;
-    for (const k of keys) this.refreshUsage(k);
+    for (const k of [...this.usage.keys()]) if (!next.has(k)) this.refreshUsage(k, undefined);
+    for (const [k, u] of next) this.refreshUsage(k, u);
   }
 
   private attach(p: PodSummary): void {
-    this.podIndex.set(p.key, p);
     let g = this.root;
     applyToRollup(g.rollup, p, 1);
     for (let i = 0; i < p.path.length; i++) {
@@ -464,7 +524,8 @@ export class LabelTree {
       let c = g.children.get(v);
       const created = !c;
       if (!c) {
-        c = newGroup(i === 0 ? v : g.id + SEP + v, i, v, p.missing[i], g);
+        // The id as one flat string (not two pieces and the parent's id: kept per group).
+        c = newGroup(i === 0 ? v : [g.id, v].join(SEP), i, v, p.missing[i], i === p.path.length - 1, g);
         g.children.set(v, c);
       }
       applyToRollup(c.rollup, p, 1);
@@ -476,10 +537,9 @@ export class LabelTree {
       }
       g = c;
     }
-    g.pods.set(p.key, p);
-    g.containerSum += containerCount(p);
-    this.placePod(g, undefined, p);
-    this.bump(g, this.podRows(g, p));
+    g.containerSum += containerCount(p.pod);
+    this.placePod(g, undefined, p.pod);
+    this.bump(g, this.podRows(g, p.pod, p.key));
     this.convApply(p, 1);
   }
 
@@ -490,7 +550,7 @@ export class LabelTree {
   }
 
   /** A modify that keeps the pod in the same groups: no structural change, and in name order
-   *  the leaf's sorted list stays valid (the new summary takes the old one's slot). */
+   *  the leaf's sorted list stays valid (the new object takes the old one's slot). */
   private replaceInPlace(old: PodSummary, next: PodSummary): void {
     const chain = this.chainOf(old);
     for (let i = 0; i < chain.length; i++) {
@@ -499,12 +559,11 @@ export class LabelTree {
       if (i > 0 && this.sortMode === 'worst') this.placeChild(chain[i - 1], chain[i], true);
     }
     const leaf = chain[chain.length - 1];
-    const before = this.podRows(leaf, old);
-    leaf.pods.set(next.key, next);
-    leaf.containerSum += containerCount(next) - containerCount(old);
-    this.placePod(leaf, old, next);
-    this.bump(leaf, this.podRows(leaf, next) - before);
-    this.podIndex.set(next.key, next);
+    const before = this.podRows(leaf, old.pod, old.key);
+    leaf.containerSum += containerCount(next.pod) - containerCount(old.pod);
+    if (old.pod !== next.pod) this.placePod(leaf, old.pod, next.pod);
+    this.podIndex.set(next.key, next.pod);
+    this.bump(leaf, this.podRows(leaf, next.pod, next.key) - before);
     this.convApply(old, -1);
     this.convApply(next, 1);
   }
@@ -514,10 +573,9 @@ export class LabelTree {
     const chain = this.chainOf(p);
     for (const g of chain) applyToRollup(g.rollup, p, -1);
     const leaf = chain[chain.length - 1];
-    this.bump(leaf, -this.podRows(leaf, p));
-    leaf.pods.delete(p.key);
-    leaf.containerSum -= containerCount(p);
-    this.placePod(leaf, p, undefined);
+    this.bump(leaf, -this.podRows(leaf, p.pod, p.key));
+    leaf.containerSum -= containerCount(p.pod);
+    this.placePod(leaf, p.pod, undefined);
     for (let i = chain.length - 1; i >= 1; i--) {
       const g = chain[i];
       const parent = chain[i - 1];
@@ -551,23 +609,53 @@ export class LabelTree {
     }
   }
 
-  /** Replace `old` by `next` in a leaf's sorted pod list (if built); either may be absent.
-   *  Summaries are immutable, so `old` is still where its own fields say. */
-  private placePod(leaf: GroupNode, old: PodSummary | undefined, next: PodSummary | undefined): void {
+  /** Worst-first order of pods (their summaries': kept for the last ones compared). */
+  private readonly byWorst = (a: Pod, b: Pod): number => cmpPods('worst')(this.summary(this.keyOf(a), a), this.summary(this.keyOf(b), b));
+
+  /** Where pod p is in a sorted list (-1: not there). */
+  private find(arr: readonly Pod[], p: Pod, cmp: (a: Pod, b: Pod) => number): number {
+    const i = lowerBound(arr, p, cmp);
+    return arr[i] === p ? i : arr.indexOf(p);
+  }
+
+  /** Replace `old` by `next` in a leaf's lists; either may be absent. Pod objects never
+   *  change, so `old` is still where its own fields say. */
+  private placePod(leaf: GroupNode, old: Pod | undefined, next: Pod | undefined): void {
+    // The name-ordered list: sorted before a removal from a long one (a binary search then).
+    if (old && !leaf.podsSorted && leaf.pods.length > 16) this.sortLeaf(leaf);
+    const pods = leaf.pods;
+    this.nodesVisited += Math.ceil(Math.log2(pods.length + 1));
+    if (old) {
+      const i = leaf.podsSorted ? this.find(pods, old, byName) : pods.indexOf(old);
+      if (i >= 0 && next && leaf.podsSorted) pods[i] = next; // same key, same name: same place
+      else {
+        if (i >= 0) pods.splice(i, 1);
+        if (next) pods.push(next);
+      }
+    } else if (next) {
+      if (leaf.podsSorted) pods.splice(lowerBound(pods, next, byName), 0, next);
+      else pods.push(next);
+    }
+    // The worst-first list, when built.
     const arr = leaf.sortedPods;
     if (!arr) return;
-    const cmp = cmpPods(this.sortMode);
     this.nodesVisited += 2 * Math.ceil(Math.log2(arr.length + 1));
     if (old) {
-      let i = lowerBound(arr, old, cmp);
-      if (arr[i] !== old) i = arr.indexOf(old);
-      if (i >= 0 && next && cmp(old, next) === 0) {
-        arr[i] = next; // same place (name order, or an unchanged worst-first key)
+      const i = this.find(arr, old, this.byWorst);
+      if (i >= 0 && next && this.byWorst(old, next) === 0) {
+        arr[i] = next; // an unchanged worst-first key: same place
         return;
       }
       if (i >= 0) arr.splice(i, 1);
     }
-    if (next) arr.splice(lowerBound(arr, next, cmp), 0, next);
+    if (next) arr.splice(lowerBound(arr, next, this.byWorst), 0, next);
+  }
+
+  private sortLeaf(g: GroupNode): void {
+    if (g.podsSorted) return;
+    g.pods = g.pods.sort(byName).slice(); // and no room left over from growing it
+    g.podsSorted = true;
+    this.nodesVisited += g.pods.length;
   }
 
   private convApply(p: PodSummary, sign: 1 | -1): void {
@@ -603,9 +691,17 @@ export class LabelTree {
     return g.sortedChildren;
   }
 
-  podsOf(g: GroupNode): PodSummary[] {
+  /** Pods of a leaf group in display order (sorted on first use). */
+  podsOf(g: GroupNode): readonly Pod[] {
+    if (this.sortMode === 'name') {
+      this.sortLeaf(g);
+      return g.pods;
+    }
     if (!g.sortedPods) {
-      g.sortedPods = [...g.pods.values()].sort(cmpPods(this.sortMode));
+      // Each pod summarized once for the sort, not once per comparison.
+      const keyed = g.pods.map((p) => this.summary(this.keyOf(p), p));
+      keyed.sort(cmpPods('worst'));
+      g.sortedPods = keyed.map((s) => s.pod);
       this.nodesVisited += g.sortedPods.length;
     }
     return g.sortedPods;
@@ -654,9 +750,19 @@ export class LabelTree {
     return 1 + (this.isExpanded(c.id, c.depth) ? c.below : 0);
   }
 
-  /** Rows a pod takes in its leaf group's listing. */
-  private podRows(leaf: GroupNode, p: PodSummary): number {
-    return 1 + (this.isExpanded(leaf.id + POD_SEP + p.key, this.levels.length) ? containerCount(p) : 0);
+  /** Rows a pod takes in its leaf group's listing (`key`: its key, when the caller has it). */
+  private podRows(leaf: GroupNode, p: Pod, key?: string): number {
+    const depth = this.levels.length;
+    const open = this.overrides.size === 0 ? depth < this.depthLimit : this.isExpanded(leaf.id + POD_SEP + (key ?? this.keyOf(p)), depth);
+    return 1 + (open ? containerCount(p) : 0);
+  }
+
+  /** The pod of this key if it is in leaf group g. */
+  private podIn(g: GroupNode, key: string): Pod | undefined {
+    const p = this.podIndex.get(key);
+    if (!p) return undefined;
+    const path = podPath(p, this.levels).path;
+    return this.group(path) === g ? p : undefined;
   }
 
   /** The rows under g changed by delta: carry it up while the groups on the way are open. */
@@ -678,7 +784,7 @@ export class LabelTree {
     } else if (depth === podDepth) {
       const cut = id.indexOf(POD_SEP);
       const leaf = cut < 0 ? undefined : this.groupAt(id.slice(0, cut), depth - 1);
-      const p = leaf?.pods.get(id.slice(cut + 1));
+      const p = leaf && this.podIn(leaf, id.slice(cut + 1));
       if (leaf && p) this.bump(leaf, expanded ? containerCount(p) : -containerCount(p));
     }
   }
@@ -695,10 +801,10 @@ export class LabelTree {
   private recount(g: GroupNode): number {
     this.nodesVisited++;
     if (g.depth === this.levels.length - 1) {
-      if (this.overrides.size === 0) g.below = g.pods.size + (this.levels.length < this.depthLimit ? g.containerSum : 0);
+      if (this.overrides.size === 0) g.below = g.pods.length + (this.levels.length < this.depthLimit ? g.containerSum : 0);
       else {
         g.below = 0;
-        for (const p of g.pods.values()) g.below += this.podRows(g, p);
+        for (const p of g.pods) g.below += this.podRows(g, p);
       }
       return g.below;
     }
@@ -765,19 +871,21 @@ export class LabelTree {
     for (; i < pods.length && out.length < limit; i++) {
       this.nodesVisited++;
       const p = pods[i];
-      const id = g.id + POD_SEP + p.key;
+      const key = this.keyOf(p);
+      const id = g.id + POD_SEP + key;
       const expanded = this.isExpanded(id, podDepth);
       const n = expanded ? containerCount(p) : 0;
       if (skip > n) {
         skip -= 1 + n;
         continue;
       }
-      if (skip === 0) out.push({ type: 'pod', id, depth: podDepth, expanded, pod: p });
+      const s = this.summary(key, p);
+      if (skip === 0) out.push({ type: 'pod', id, depth: podDepth, expanded, pod: s });
       else skip--;
       if (n) {
-        const cs = containersOf(p);
+        const cs = containersOf(s);
         for (let j = skip; j < cs.length && out.length < limit; j++) {
-          out.push({ type: 'container', id: id + CONTAINER_SEP + cs[j].name, depth: podDepth + 1, pod: p, container: cs[j] });
+          out.push({ type: 'container', id: id + CONTAINER_SEP + cs[j].name, depth: podDepth + 1, pod: s, container: cs[j] });
         }
       }
       skip = 0;
@@ -803,7 +911,7 @@ export class LabelTree {
         }
         return;
       }
-      for (const p of [...g.pods.values()].sort(cmpPods(this.sortMode))) {
+      for (const p of g.pods.map((x) => this.summary(this.keyOf(x), x)).sort(cmpPods(this.sortMode))) {
         const id = g.id + POD_SEP + p.key;
         const expanded = this.isExpanded(id, podDepth);
         out.push({ type: 'pod', id, depth: podDepth, expanded, pod: p });
@@ -850,12 +958,12 @@ export class LabelTree {
       g = c;
     }
     if (podKey === undefined) return at;
-    const p = g.depth === podDepth - 1 ? g.pods.get(podKey) : undefined;
+    const p = g.depth === podDepth - 1 ? this.podIn(g, podKey) : undefined;
     if (!p) return at;
     at = this.podRowIndex(g, p, at);
-    const podId = g.id + POD_SEP + p.key;
+    const podId = g.id + POD_SEP + podKey;
     if (container === undefined || !this.isExpanded(podId, podDepth)) return at;
-    const j = containersOf(p).findIndex((c) => c.name === container);
+    const j = containersOf(this.summary(podKey, p)).findIndex((c) => c.name === container);
     return j < 0 ? at : at + 1 + j;
   }
 
@@ -871,10 +979,9 @@ export class LabelTree {
   }
 
   /** Index of pod p's row in leaf group g, g's row being at gAt. */
-  private podRowIndex(g: GroupNode, p: PodSummary, gAt: number): number {
+  private podRowIndex(g: GroupNode, p: Pod, gAt: number): number {
     const pods = this.podsOf(g);
-    let pos = lowerBound(pods, p, cmpPods(this.sortMode));
-    if (pods[pos] !== p) pos = pods.indexOf(p);
+    const pos = this.find(pods, p, this.sortMode === 'name' ? byName : this.byWorst);
     this.nodesVisited += Math.ceil(Math.log2(pods.length + 1));
     if (g.below === pods.length) return gAt + 1 + pos;
     let at = gAt + 1;
@@ -911,7 +1018,7 @@ export class LabelTree {
       missing: g.missing,
       rollup: snapRollup(g.rollup),
       children: [...g.children.values()].sort((a, b) => cmpStr(a.id, b.id)).map(walk),
-      pods: [...g.pods.keys()].sort(),
+      pods: g.pods.map((p) => this.keyOf(p)).sort(),
     });
     return { tree: walk(this.root), conventions: this.conventions() };
   }

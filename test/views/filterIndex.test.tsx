@@ -52,48 +52,80 @@ async function until(done: () => boolean, max = 100_000): Promise<void> {
 
 const plain = <R,>(r: FilterResult<R>) => ({ rows: r.rows, nameMatches: [...r.nameMatches].sort() });
 
+/** Pods as lean.ts makes them: replicas share one labels object and one containers array. */
+function makeLeanPods(n: number, seed = 7): Pod[] {
+  const r = rng(seed);
+  const pick = <T,>(a: readonly T[]) => a[Math.floor(r() * a.length)];
+  const id = (len: number) => Math.floor(r() * 36 ** len).toString(36).padStart(len, '0');
+  const labels = new Map<string, Record<string, string>>();
+  const containers = new Map<string, Pod['spec']['containers']>();
+  return Array.from({ length: n }, (_, i) => {
+    const app = pick(APPS);
+    const tier = pick(TIERS);
+    const l = labels.get(`${app}/${tier}`) ?? { app, tier };
+    labels.set(`${app}/${tier}`, l);
+    const c = containers.get(app) ?? [{ name: app, image: `registry.example.com/${app}:1.0` }];
+    containers.set(app, c);
+    return {
+      metadata: { name: `${app}-${id(8)}-${id(5)}`, namespace: `team-${i % 5}`, uid: `u${i}`, resourceVersion: '1', labels: l },
+      spec: { nodeName: `node-${Math.floor(r() * 20)}`, containers: c },
+      status: { phase: 'Running' },
+    } as Pod;
+  });
+}
+
+/** Shared targets a pods index makes for these pods: namespaces, nodes, and one labels and
+ *  one images text per group of replicas (same namespace, labels object, containers). */
+function sharedTargets(pods: readonly Pod[]): number {
+  const ids = new Map<object, number>();
+  const id = (o: object) => ids.get(o) ?? (ids.set(o, ids.size), ids.size - 1);
+  const groups = new Set(pods.map((p) => `${p.metadata.namespace}|${id(p.metadata.labels!)}|${id(p.spec.containers)}`));
+  const values = new Set(pods.flatMap((p) => [`ns:${p.metadata.namespace}`, `node:${p.spec.nodeName}`]));
+  return values.size + 2 * groups.size;
+}
+
 describe('the search index', () => {
-  test('prepared in the background from a store, then only the pods that change', async () => {
-    const pods = makePods(500);
+  test('nothing per pod: targets are made per group of replicas, in the background, then for the pods that change', async () => {
+    const pods = makeLeanPods(3000);
     const store = storeOf(pods);
     const index = podSearchIndex(store);
     assert.equal(podSearchIndex(store), index, 'one per store');
     await index.idle();
-    assert.equal(index.prepares, 500);
-    assert.equal(index.size, 500);
+    const made = sharedTargets(pods);
+    assert.ok(made <= 5 + 20 + 2 * 5 * APPS.length * TIERS.length, `${made} shared targets for 3,000 pods`);
+    assert.equal(index.prepares, made);
+    assert.equal(index.size, 5 + 20, 'namespaces and nodes, by value');
 
-    // One pod changes (a new resourceVersion), one is deleted, one is added: 2 prepares.
+    // One pod gets new labels (a new group: its labels and images texts), one is deleted, one
+    // is added to an existing group: 2 targets made.
     const p = pods[42];
-    store.upsert('pods', { ...p, metadata: { ...p.metadata, resourceVersion: '2', labels: { ...p.metadata.labels, tier: 'db' } } });
+    const moved = { ...p, metadata: { ...p.metadata, resourceVersion: '2', labels: { ...p.metadata.labels, tier: 'db', extra: 'x' } } };
+    store.upsert('pods', moved);
     store.remove('pods', `${pods[7].metadata.namespace}/${pods[7].metadata.name}`);
     store.upsert('pods', { ...p, metadata: { ...p.metadata, name: 'brand-new', uid: 'new' } });
-    // The same resourceVersion again: the store ignores it, nothing to prepare.
-    store.upsert('pods', { ...pods[43], metadata: { ...pods[43].metadata } });
     store.flush();
     await index.idle();
-    assert.equal(index.prepares, 502);
-    assert.equal(index.size, 500);
+    assert.equal(index.prepares, made + 2);
 
-    // A search over the warm index prepares nothing.
+    // A search makes nothing new.
     const keys = [...store.list('pods').keys()].sort(compareKeys);
     const live = new LiveFilter(index, (k: string) => k, (k) => store.get('pods', k), () => undefined, { sliceMs: 0 });
-    live.show(keys, 'tier=db');
-    await until(() => live.show(keys, 'tier=db').searching === undefined);
-    assert.equal(index.prepares, 502);
-    assert.ok(live.show(keys, 'tier=db').rows.includes(`${p.metadata.namespace}/${p.metadata.name}`), 'the changed pod is found by its new label');
+    live.show(keys, 'extra=x');
+    await until(() => live.show(keys, 'extra=x').searching === undefined);
+    assert.equal(index.prepares, made + 2);
+    assert.deepEqual(live.show(keys, 'extra=x').rows, [`${p.metadata.namespace}/${p.metadata.name}`], 'the changed pod is found by its new label');
   });
 
-  test('a pod changed after it was prepared is prepared again when searched, once', () => {
+  test('a changed pod is searched by its new fields', () => {
     const index = newPodSearchIndex();
     const [a, b] = makePods(2);
-    const rows = [a, b];
-    assert.equal(filterRowsWith(index, rows, 'team').length, 2);
-    assert.equal(index.prepares, 2);
-    assert.equal(filterRowsWith(index, rows, 'team').length, 2);
-    assert.equal(index.prepares, 2);
-    const a2 = { ...a, metadata: { ...a.metadata, resourceVersion: '9' } };
-    assert.equal(filterRowsWith(index, [a2, b], 'team').length, 2);
-    assert.equal(index.prepares, 3);
+    assert.equal(filterRowsWith(index, [a, b], 'team').length, 2);
+    const made = index.prepares;
+    assert.equal(filterRowsWith(index, [a, b], 'team').length, 2);
+    assert.equal(index.prepares, made, 'the same pods again: nothing made');
+    const a2 = { ...a, metadata: { ...a.metadata, resourceVersion: '9', labels: { ...a.metadata.labels, zone: 'qqq' } } };
+    assert.deepEqual(filterRowsWith(index, [a2, b], 'zone=qqq'), [a2]);
+    assert.deepEqual(filterRowsWith(index, [a, b], 'zone=qqq'), []);
   });
 });
 
@@ -203,6 +235,7 @@ describe('the pods tree filter', () => {
     const levels = parseHierarchy('namespace,app');
     const index = podSearchIndex(store);
     await index.idle();
+    const made = index.prepares;
     const model = new PodTreeModel(levels, undefined, 'name', index);
     model.filterSliceMs = 0;
     model.sync(store, undefined);
@@ -226,8 +259,9 @@ describe('the pods tree filter', () => {
     assert.deepEqual([...got].sort(), [...want].sort());
     assert.ok(model.filtered!.pod(`${on.metadata.namespace}/${on.metadata.name}`));
     assert.equal(model.filtered!.pod(`${off.metadata.namespace}/${off.metadata.name}`), undefined);
-    // Only the two changed pods were prepared again.
-    assert.equal(index.prepares, 2002);
+    // Only the two changed pods' new groups (new labels objects) were made: their labels and
+    // images texts.
+    assert.equal(index.prepares, made + 4);
   });
 
   test('a newer text drops the search of the older one', async () => {

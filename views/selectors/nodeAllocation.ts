@@ -11,7 +11,7 @@
 //                       (first load, remount, or a notice the view may have missed). It is
 //                       resumable: a view runs it in ~30 ms slices so that loading 150,000
 //                       pods (~2 s of parsing) never freezes the keyboard.
-import type { Node } from '../../src/kube/types.js';
+import type { Node, Pod } from '../../src/kube/types.js';
 import {
   NodeAllocationIndex,
   nodeUsageFromMetrics,
@@ -139,9 +139,15 @@ export class NodeAllocationSelector {
     return this.rowsCache.rows;
   }
 
-  /** kubectl describe node's pod list and "Allocated resources" (O(pods on the node)). */
+  /** kubectl describe node's pod list and "Allocated resources" (O(pods on the node)): the
+   *  pods the index holds among those the store lists on the node. */
   nodeDetail(name: string): NodeAllocationDetail | undefined {
-    return this.index.nodeDetail(name);
+    const pods: Pod[] = [];
+    for (const k of this.store.byIndex('podsByNode', name)) {
+      const p = this.index.pod(k);
+      if (p) pods.push(p);
+    }
+    return this.index.nodeDetail(name, pods);
   }
 
   /** Cluster-wide pods with a container lacking requests or limits (O(pods), memoized). */

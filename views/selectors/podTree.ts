@@ -14,7 +14,7 @@
 import type { Pod, PodMetrics } from '../../src/kube/types.js';
 import { LabelTree, type Level, type SortMode, type TreeRow } from '../../src/model/labelTree.js';
 import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
-import { FilterScan, FILTER_THRESHOLD, newPodSearchIndex, SLICE_MS, type SearchIndex } from '../filter.js';
+import { FilterScan, FILTER_THRESHOLD, matchesFilter, newPodSearchIndex, SLICE_MS, type SearchIndex } from '../filter.js';
 import { liveModel } from './live.js';
 
 /** Filter: every match is kept (limit = pod count); scores below this are not matches. */
@@ -51,6 +51,8 @@ export class PodTreeModel {
   private metricsAvailable = false;
 
   private pending: PendingFilter | undefined;
+  /** The last complete filter search: the next one starts from it (views/filter.ts). */
+  private lastScan: FilterScan<string, Pod> | undefined;
   /** Set by podTreeFor: the model gets every change batch of its store. */
   live = false;
   private lastBatch: ChangeBatch | undefined;
@@ -100,7 +102,7 @@ export class PodTreeModel {
     if (!this.synced) {
       this.synced = true;
       this.rebuilds++;
-      for (const p of this.scopePods(store)) this.upsert(p);
+      for (const [k, p] of this.scopePods(store)) this.upsert(k, p);
     } else if (!batch) {
       this.reconcile(store);
     } else {
@@ -115,30 +117,33 @@ export class PodTreeModel {
     return this.metricsAvailable && this.metricsSeen ? this.metricsSeen.values() : undefined;
   }
 
-  private scopePods(store: ClusterStore): Iterable<Pod> {
-    if (this.namespace === undefined) return store.list('pods').values();
-    return store.objectsByIndex<'pods'>('podsByNamespace', this.namespace);
+  /** The pods in scope with their store keys (the store's strings: the tree keeps them). */
+  private *scopePods(store: ClusterStore): Iterable<[string, Pod]> {
+    if (this.namespace === undefined) return yield* store.list('pods');
+    for (const k of store.byIndex('podsByNamespace', this.namespace)) {
+      const p = store.get('pods', k);
+      if (p) yield [k, p];
+    }
   }
 
   /** One store key: added, modified or deleted. */
   private apply(key: string, pod: Pod | undefined): void {
-    if (pod && this.inScope(pod)) this.upsert(pod);
+    if (pod && this.inScope(pod)) this.upsert(key, pod);
     else this.remove(key);
   }
 
-  private upsert(pod: Pod): void {
-    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    const old = this.tree.pod(key)?.pod;
+  private upsert(key: string, pod: Pod): void {
+    const old = this.tree.podObject(key);
     if (old === pod) return;
     if (old) this.countLabels(old, -1);
     this.countLabels(pod, 1);
-    this.tree.addOrUpdatePod(pod);
+    this.tree.addOrUpdatePod(pod, key);
     this.pending?.dirty.add(key);
     if (this.filtered) this.applyFilter(this.filtered, this.filter, key, pod);
   }
 
   private remove(key: string): void {
-    const old = this.tree.pod(key)?.pod;
+    const old = this.tree.podObject(key);
     if (!old) return;
     this.countLabels(old, -1);
     this.tree.removePod(key);
@@ -148,24 +153,20 @@ export class PodTreeModel {
 
   private reconcile(store: ClusterStore): void {
     const seen = new Set<string>();
-    for (const p of this.scopePods(store)) {
-      const key = `${p.metadata.namespace}/${p.metadata.name}`;
+    for (const [key, p] of this.scopePods(store)) {
       seen.add(key);
-      this.upsert(p);
+      this.upsert(key, p);
     }
     for (const key of this.podKeys()) if (!seen.has(key)) this.remove(key);
   }
 
-  /** Keys of the pods in the (unfiltered) tree. */
-  podKeys(): string[] {
-    const out: string[] = [];
-    const walk = (g: LabelTree['root']) => {
-      for (const k of g.pods.keys()) out.push(k);
-      for (const c of g.children.values()) walk(c);
-    };
-    walk(this.tree.root);
-    return out;
+  /** Keys of the pods in the (unfiltered) tree: the same array while the tree is unchanged
+   *  (a new filter text then starts from the last search's reads). */
+  podKeys(): readonly string[] {
+    if (this.keysAt?.version !== this.tree.version) this.keysAt = { version: this.tree.version, keys: [...this.tree.keys()] };
+    return this.keysAt.keys;
   }
+  private keysAt: { version: number; keys: readonly string[] } | undefined;
 
   private countLabels(p: Pod, sign: 1 | -1): void {
     for (const k of Object.keys(p.metadata.labels ?? {})) {
@@ -179,9 +180,7 @@ export class PodTreeModel {
 
   /** Add or remove one pod in a filtered tree, by whether it matches `text`. */
   private applyFilter(tree: LabelTree, text: string, key: string, pod: Pod | undefined): void {
-    const scan = new FilterScan([key], text, this.index, (k) => k, () => pod);
-    scan.step(Infinity);
-    if (pod && scan.result().rows.length > 0) tree.addOrUpdatePod(pod);
+    if (pod && matchesFilter(this.index, text, pod)) tree.addOrUpdatePod(pod, key);
     else tree.removePod(key);
   }
 
@@ -199,19 +198,22 @@ export class PodTreeModel {
     const q = text.trim();
     if (q === (this.pending?.text ?? this.filter)) return;
     const back = q === this.filter; // back to the text shown: its tree is up to date
+    const superseded = this.pending?.scan;
     this.pending = undefined;
     this.version++;
     if (back) return;
     if (!q) {
       this.filter = '';
       this.filtered = undefined;
+      this.lastScan = undefined;
       return;
     }
     this.rebuilds++;
     // Matches show down to their pods: every group level starts open.
     const tree = new LabelTree(this.levels, [], { sort: this.sortMode, expandDepth: this.levels.length });
     tree.applyPodMetrics(this.metricsList());
-    const scan = new FilterScan(this.podKeys(), q, this.index, (k) => k, (k) => this.tree.pod(k)?.pod);
+    const rows = this.podKeys();
+    const scan = new FilterScan(rows, q, this.index, (k) => k, (k) => this.tree.podObject(k), superseded?.rows === rows ? superseded : this.lastScan);
     const pending: PendingFilter = { text: q, scan, tree, added: 0, dirty: new Set() };
     this.pending = pending;
     if (this.filterSlice(pending, this.filterSliceMs)) return;
@@ -242,10 +244,11 @@ export class PodTreeModel {
   private filterSlice(p: PendingFilter, ms: number): boolean {
     const done = p.scan.step(performance.now() + ms / 2);
     const hits = p.scan.result().rows;
-    for (; p.added < hits.length; p.added++) p.tree.addOrUpdatePod(this.tree.pod(hits[p.added])!.pod);
+    for (; p.added < hits.length; p.added++) p.tree.addOrUpdatePod(this.tree.podObject(hits[p.added])!, hits[p.added]);
     if (!done) return false;
-    for (const key of p.dirty) this.applyFilter(p.tree, p.text, key, this.tree.pod(key)?.pod);
+    for (const key of p.dirty) this.applyFilter(p.tree, p.text, key, this.tree.podObject(key));
     this.pending = undefined;
+    this.lastScan = p.scan;
     this.filter = p.text;
     this.filtered = p.tree;
     this.version++;
@@ -266,6 +269,7 @@ export class PodTreeModel {
     this.cancelFilter();
     this.filter = '';
     this.filtered = undefined;
+    this.lastScan = undefined;
     if (this.sortMode !== 'name') this.setSort('name');
     this.tree.expandToDepth(INITIAL_EXPAND_DEPTH);
     this.version++;

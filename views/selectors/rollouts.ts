@@ -17,12 +17,12 @@ import {
   replicaSetRevision,
   rolloutState,
   semanticEqual,
-  templateImages,
   type RevisionEntry,
   type RolloutState,
   type UndoPlan,
   type WorkloadKind,
 } from '../../src/model/rollout.js';
+import { templateSummary } from '../../src/kube/leanTemplate.js';
 import { podDisplayStatus } from '../../src/model/podStatus.js';
 import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
 import { liveModel } from './live.js';
@@ -119,8 +119,31 @@ function strategyText(kind: WorkloadKind, w: Workload): string {
   return `RollingUpdate ${ru?.maxSurge ?? 0}/${ru?.maxUnavailable ?? 1}`;
 }
 
+/** Container images (init containers first): templateImages without the names, read from the
+ *  template's summary (the image strings the workload holds anyway: none made per row). */
 function imagesOf(w: Workload): string[] {
-  return templateImages(w.spec.template).map((ci) => ci.slice(ci.indexOf('=') + 1));
+  const { initContainers, containers } = templateSummary(w.spec.template);
+  return [...initContainers, ...containers].map((c) => c.image ?? '');
+}
+
+/**
+ * A string as one flat copy: a row is kept as long as its workload, and a string built from
+ * pieces (a template literal) or cut from a longer one (slice) keeps the pieces or the longer
+ * string with it (~2-4x its own size, for 15,000 rows).
+ */
+function flat(s: string): string {
+  return s.length < 13 ? s : s.split('').join('');
+}
+
+/** Strategy texts, one copy each (a few distinct ones). */
+const strategies = new Map<string, string>();
+function interned(s: string): string {
+  let v = strategies.get(s);
+  if (v === undefined) {
+    if (strategies.size >= 1000) strategies.clear();
+    strategies.set(s, (v = flat(s)));
+  }
+  return v;
 }
 
 /** The ControllerRevision the StatefulSet/DaemonSet runs (its revision number). */
@@ -148,15 +171,36 @@ function deploymentRevisionNumber(store: ClusterStore, d: Deployment): number | 
   return max;
 }
 
+/** The pods of a workload (through its ReplicaSets for a Deployment), with their store keys
+ *  (the store's own strings). */
+export function workloadPodsKeyed(store: ClusterStore, kind: WorkloadKind, w: Workload): { pods: Pod[]; keys: string[] } {
+  const pods: Pod[] = [];
+  const keys: string[] = [];
+  const add = (uid: string) => {
+    const objs = store.objectsByIndex<'pods'>('podsByOwner', uid);
+    const ks = [...store.byIndex('podsByOwner', uid)];
+    // The index and the objects move together; if they ever did not, keep only keys with a pod.
+    if (objs.length === ks.length) {
+      pods.push(...objs);
+      keys.push(...ks);
+    } else
+      for (const k of ks) {
+        const p = store.get('pods', k);
+        if (p) (pods.push(p), keys.push(k));
+      }
+  };
+  if (kind !== 'Deployment') add(w.metadata.uid);
+  else
+    for (const rsKey of store.byIndex('replicasetsByOwner', w.metadata.uid)) {
+      const rs = store.get('replicasets', rsKey);
+      if (rs) add(rs.metadata.uid);
+    }
+  return { pods, keys };
+}
+
 /** The pods of a workload (through its ReplicaSets for a Deployment). */
 export function workloadPods(store: ClusterStore, kind: WorkloadKind, w: Workload): Pod[] {
-  if (kind !== 'Deployment') return store.objectsByIndex<'pods'>('podsByOwner', w.metadata.uid);
-  const out: Pod[] = [];
-  for (const rsKey of store.byIndex('replicasetsByOwner', w.metadata.uid)) {
-    const rs = store.get('replicasets', rsKey);
-    if (rs) out.push(...store.objectsByIndex<'pods'>('podsByOwner', rs.metadata.uid));
-  }
-  return out;
+  return workloadPodsKeyed(store, kind, w).pods;
 }
 
 /** Why a pod is not healthy, or undefined when it is (or is just going away). */
@@ -186,7 +230,10 @@ export function podProblemReason(store: ClusterStore, pod: Pod): string | undefi
   return s.reason || 'Unknown';
 }
 
+const NO_PROBLEMS: PodProblem[] = [];
+
 function problemsOf(store: ClusterStore, pods: Pod[]): PodProblem[] {
+  if (pods.length === 0) return NO_PROBLEMS; // shared by the rows of complete rollouts: read-only
   const by = new Map<string, PodProblem>();
   for (const p of pods) {
     const reason = podProblemReason(store, p);
@@ -201,32 +248,33 @@ function problemsOf(store: ClusterStore, pods: Pod[]): PodProblem[] {
   return [...by.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
 }
 
-/** Build the row of one workload (pods are read only when its rollout is not complete). */
-export function buildRow(store: ClusterStore, kind: WorkloadKind, w: Workload): { row: RolloutRow; pods: Pod[] } {
+/** Build the row of one workload (pods are read only when its rollout is not complete: their
+ *  store keys come back in `podKeys`). */
+export function buildRow(store: ClusterStore, kind: WorkloadKind, w: Workload): { row: RolloutRow; podKeys: string[] } {
   const state = rolloutState(kind, w);
   const revision = kind === 'Deployment' ? deploymentRevisionNumber(store, w as Deployment) : controllerRevisionNumber(store, w as StatefulSet | DaemonSet);
-  const pods = state.phase === 'complete' ? [] : workloadPods(store, kind, w);
+  const { pods, keys: podKeys } = state.phase === 'complete' ? { pods: [], keys: [] } : workloadPodsKeyed(store, kind, w);
   const problems = problemsOf(store, pods);
   const failing = state.phase === 'stalled' || problems.some((p) => FAILING_REASON.test(p.reason));
   const rank = state.phase === 'stalled' ? 0 : failing ? 1 : state.phase === 'progressing' ? 2 : state.phase === 'paused' ? 3 : 4;
   const namespace = w.metadata.namespace ?? '';
   const name = w.metadata.name;
   const row: RolloutRow = {
-    key: rowKeyOf(kind, `${namespace}/${name}`),
+    key: flat(rowKeyOf(kind, `${namespace}/${name}`)),
     kind,
     namespace,
     name,
     uid: w.metadata.uid,
     revision,
     images: imagesOf(w),
-    strategy: strategyText(kind, w),
+    strategy: interned(strategyText(kind, w)),
     state,
     problems,
     failing,
     rank,
-    filterText: `${namespace}/${name} ${SHORT_KIND[kind]}`,
+    filterText: flat(`${namespace}/${name} ${SHORT_KIND[kind]}`),
   };
-  return { row, pods };
+  return { row, podKeys };
 }
 
 function compareRows(a: RolloutRow, b: RolloutRow): number {
@@ -262,10 +310,16 @@ export class RolloutIndex {
   private order: string[] = [];
   private snapshot: RolloutSnapshot = { order: [], rows: this.rows, version: 0 };
   /** ReplicaSet / ControllerRevision store key -> row key (to find the owner of a deleted one). */
-  private owned = new Map<string, string>();
-  /** Pod store key -> row key, only for the pods of rows that read their pods. */
-  private podRows = new Map<string, string>();
-  private rowPods = new Map<string, string[]>();
+  private ownedRs = new Map<string, string>();
+  private ownedCr = new Map<string, string>();
+  /**
+   * The pods read by the rows that read them (rollouts not complete), as the store's own key
+   * strings: a few bytes a pod. A pod's row is found from its owner while it exists; a deleted
+   * one (or one that changed owner) by its name (a workload's pods are named after it), else
+   * among the rows of its namespace.
+   */
+  private rowPods = new Map<string, readonly string[]>();
+  private nsRows = new Map<string, Set<string>>();
 
   /** Set by rolloutIndexFor: the index gets every change batch of its store. */
   live = false;
@@ -283,33 +337,37 @@ export class RolloutIndex {
       for (const k of batch.changed.get(res) ?? []) dirty.add(rowKeyOf(kind, k));
     }
     for (const k of batch.changed.get('replicasets') ?? []) {
-      const prev = this.owned.get(`rs:${k}`);
+      const prev = this.ownedRs.get(k);
       if (prev) dirty.add(prev);
       const rs = store.get('replicasets', k);
       const ref = rs && controllerOf(rs);
       if (ref?.kind === 'Deployment') dirty.add(rowKeyOf('Deployment', `${rs!.metadata.namespace}/${ref.name}`));
     }
     for (const k of batch.changed.get('controllerrevisions') ?? []) {
-      const prev = this.owned.get(`cr:${k}`);
+      const prev = this.ownedCr.get(k);
       if (prev) dirty.add(prev);
       const cr = store.get('controllerrevisions', k);
       const ref = cr && controllerOf(cr);
       if (ref && (ref.kind === 'StatefulSet' || ref.kind === 'DaemonSet')) dirty.add(rowKeyOf(ref.kind, `${cr!.metadata.namespace}/${ref.name}`));
     }
     // Pods matter only for the rows that read them (rollouts not complete).
-    for (const k of batch.changed.get('pods') ?? []) {
-      const prev = this.podRows.get(k);
-      if (prev) dirty.add(prev);
-      const pod = store.get('pods', k);
-      const owner = pod && this.podOwnerRow(store, pod);
-      if (owner && this.rowPods.has(owner)) dirty.add(owner);
-    }
-    for (const k of batch.changed.get('events') ?? []) {
-      const e = store.get('events', k);
-      const io = e?.involvedObject;
-      if (io?.kind !== 'Pod') continue;
-      const row = this.podRows.get(`${io.namespace}/${io.name}`);
-      if (row) dirty.add(row);
+    if (this.rowPods.size > 0) {
+      for (const k of batch.changed.get('pods') ?? []) {
+        const pod = store.get('pods', k);
+        const owner = pod && this.podOwnerRow(store, pod);
+        if (owner && this.rowPods.has(owner)) dirty.add(owner);
+        const prev = this.rowListing(k, owner);
+        if (prev) dirty.add(prev);
+      }
+      for (const k of batch.changed.get('events') ?? []) {
+        const e = store.get('events', k);
+        const io = e?.involvedObject;
+        if (io?.kind !== 'Pod') continue;
+        const key = `${io.namespace}/${io.name}`;
+        const pod = store.get('pods', key);
+        const row = this.rowListing(key, pod && this.podOwnerRow(store, pod));
+        if (row) dirty.add(row);
+      }
     }
     if (dirty.size === 0) return this.snapshot;
 
@@ -342,9 +400,10 @@ export class RolloutIndex {
   private rebuild(store: ClusterStore): RolloutSnapshot {
     this.rebuilds++;
     this.rows = new Map();
-    this.owned.clear();
-    this.podRows.clear();
+    this.ownedRs.clear();
+    this.ownedCr.clear();
     this.rowPods.clear();
+    this.nsRows.clear();
     for (const [res, kind] of Object.entries(KIND_OF) as [ResourceKind, WorkloadKind][]) {
       for (const w of store.list(res).values()) {
         const row = this.compute(store, kind, w as Workload);
@@ -362,24 +421,47 @@ export class RolloutIndex {
 
   private compute(store: ClusterStore, kind: WorkloadKind, w: Workload): RolloutRow {
     this.forget(rowKeyOf(kind, `${w.metadata.namespace}/${w.metadata.name}`));
-    const { row, pods } = buildRow(store, kind, w);
-    const ns = row.namespace;
+    const { row, podKeys } = buildRow(store, kind, w);
     if (kind === 'Deployment') {
-      for (const k of store.byIndex('replicasetsByOwner', row.uid)) this.owned.set(`rs:${k}`, row.key);
+      for (const k of store.byIndex('replicasetsByOwner', row.uid)) this.ownedRs.set(k, row.key);
     } else {
-      for (const k of store.byIndex('controllerrevisionsByOwner', row.uid)) this.owned.set(`cr:${k}`, row.key);
+      for (const k of store.byIndex('controllerrevisionsByOwner', row.uid)) this.ownedCr.set(k, row.key);
     }
     if (row.state.phase !== 'complete') {
-      const keys = pods.map((p) => `${ns}/${p.metadata.name}`);
-      for (const k of keys) this.podRows.set(k, row.key);
-      this.rowPods.set(row.key, keys);
+      this.rowPods.set(row.key, podKeys);
+      let rows = this.nsRows.get(row.namespace);
+      if (!rows) this.nsRows.set(row.namespace, (rows = new Set()));
+      rows.add(row.key);
     }
     return row;
   }
 
   private forget(rowKey: string): void {
-    for (const k of this.rowPods.get(rowKey) ?? []) if (this.podRows.get(k) === rowKey) this.podRows.delete(k);
-    this.rowPods.delete(rowKey);
+    if (!this.rowPods.delete(rowKey)) return;
+    const ns = parseRowKey(rowKey).storeKey.split('/')[0];
+    const rows = this.nsRows.get(ns);
+    rows?.delete(rowKey);
+    if (rows?.size === 0) this.nsRows.delete(ns);
+  }
+
+  /** The row that read pod `key` when last computed, if any (`owner`: its owner's row now). */
+  private rowListing(key: string, owner: string | undefined): string | undefined {
+    if (owner && this.rowPods.get(owner)?.includes(key)) return owner;
+    const cut = key.indexOf('/');
+    const ns = key.slice(0, cut);
+    const rows = this.nsRows.get(ns);
+    if (!rows) return undefined;
+    // A workload's pods are named after it: "<name>-<hash>-<suffix>", "<name>-<ordinal>".
+    const name = key.slice(cut + 1);
+    for (let i = name.indexOf('-'); i > 0; i = name.indexOf('-', i + 1)) {
+      const prefix = `${ns}/${name.slice(0, i)}`;
+      for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'] as const) {
+        const rk = rowKeyOf(kind, prefix);
+        if (this.rowPods.get(rk)?.includes(key)) return rk;
+      }
+    }
+    for (const rk of rows) if (this.rowPods.get(rk)!.includes(key)) return rk;
+    return undefined;
   }
 
   private podOwnerRow(store: ClusterStore, pod: Pod): string | undefined {
