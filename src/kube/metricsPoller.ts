@@ -1,7 +1,8 @@
 // metrics.k8s.io has no watch: poll it. Any error (no metrics-server, 404, 503, 403) just
 // means "no metrics": the views then show "—" instead of usage.
+import { parseQuantityOr } from '../model/quantity.js';
 import type { KubeClient } from './client.js';
-import type { NodeMetrics, PodMetrics } from './types.js';
+import type { LeanPodMetrics, NodeMetrics, PodMetrics } from './types.js';
 import type { ClusterStore } from '../store/clusterStore.js';
 
 export class MetricsPoller {
@@ -52,19 +53,29 @@ export class MetricsPoller {
   }
 }
 
-/** Only what the views read (usage per container), with the repeated strings shared. */
-function leanPodMetrics(p: PodMetrics): PodMetrics {
-  return {
-    metadata: { name: p.metadata.name, namespace: intern(p.metadata.namespace) },
-    containers: (p.containers ?? []).map((c) => ({ name: intern(c.name), usage: { cpu: c.usage?.cpu, memory: c.usage?.memory } })),
-  };
+/**
+ * Only what the views read: per container, CPU in nanocores and memory in bytes, as plain
+ * numbers in one array (150,000 pods: ~20 MB instead of ~60 MB of objects and quantity
+ * strings). The containers' name lists repeat across replicas and are shared.
+ */
+export function leanPodMetrics(p: PodMetrics): LeanPodMetrics {
+  const cs = p.containers ?? [];
+  const usage = new Array<number>(cs.length * 2);
+  const names = new Array<string>(cs.length);
+  for (let i = 0; i < cs.length; i++) {
+    names[i] = cs[i]!.name;
+    usage[2 * i] = Number(parseQuantityOr(cs[i]!.usage?.cpu));
+    usage[2 * i + 1] = Number(parseQuantityOr(cs[i]!.usage?.memory) / 1_000_000_000n);
+  }
+  return { containers: shareNames(names), usage };
 }
 
-const names = new Map<string, string>();
-function intern(s: string): string {
-  const v = names.get(s);
+const nameLists = new Map<string, readonly string[]>();
+function shareNames(names: string[]): readonly string[] {
+  const key = names.join('\0');
+  const v = nameLists.get(key);
   if (v !== undefined) return v;
-  if (names.size > 10_000) names.clear();
-  names.set(s, s);
-  return s;
+  if (nameLists.size > 10_000) nameLists.clear();
+  nameLists.set(key, names);
+  return names;
 }

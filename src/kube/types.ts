@@ -327,6 +327,15 @@ export interface PodMetrics {
   containers: { name: string; usage: { cpu: string; memory: string } }[];
 }
 
+/**
+ * A pod's usage as kfleet keeps it: `usage` holds, per container in `containers` order, CPU in
+ * nanocores then memory in bytes.
+ */
+export interface LeanPodMetrics {
+  containers: readonly string[];
+  usage: number[];
+}
+
 // ---- the resources kfleet watches ----------------------------------------------------------
 
 export interface KindMap {

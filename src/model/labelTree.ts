@@ -17,10 +17,10 @@
 // an index and the index of a row id are found by walking down with those counts: O(depth x
 // fan-out + window), never O(visible rows). `visibleRows()` lists everything (tests, bench).
 
-import type { Container, ContainerStatus, Pod, PodMetrics } from '../kube/types.js';
+import type { Container, ContainerStatus, LeanPodMetrics, Pod } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
 import { isTerminatedPhase, podResources } from './allocation.js';
-import { parseQuantityOr } from './quantity.js';
+import { NANO_PER_UNIT, parseQuantityOr } from './quantity.js';
 import { podDisplayStatus, podProblem, type PodProblem } from './podStatus.js';
 
 // ---- hierarchy -----------------------------------------------------------------------------
@@ -88,6 +88,8 @@ export function missingGroupLabel(level: Level): string {
   return `(no ${levelName(level)})`;
 }
 
+const NO_METRICS: ReadonlyMap<string, LeanPodMetrics> = new Map();
+
 // ---- per pod -------------------------------------------------------------------------------
 
 export interface Usage {
@@ -119,6 +121,8 @@ export interface PodSummary {
   memoryRequests: bigint;
   memoryLimits: bigint;
   usage?: PodUsage;
+  /** The metrics `usage` was computed from (identity: is this summary still current?). */
+  metrics?: LeanPodMetrics;
   /** Group value per level ("(no key)" label for missing ones) and which were missing. */
   path: string[];
   missing: boolean[];
@@ -177,17 +181,23 @@ export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsag
   };
 }
 
-/** PodMetrics → usage (sum over containers, nano units). */
-export function podUsageFromMetrics(m: PodMetrics): PodUsage {
+/** A pod's metrics → usage (sum over containers, nano units). */
+export function podUsageFromMetrics(m: LeanPodMetrics): PodUsage {
   const containers = new Map<string, Usage>();
   let cpu = 0n, memory = 0n;
-  for (const c of m.containers ?? []) {
-    const u = { cpu: parseQuantityOr(c.usage?.cpu), memory: parseQuantityOr(c.usage?.memory) };
-    containers.set(c.name, u);
+  for (let i = 0; i < m.containers.length; i++) {
+    const u = { cpu: BigInt(m.usage[2 * i] ?? 0), memory: BigInt(m.usage[2 * i + 1] ?? 0) * NANO_PER_UNIT };
+    containers.set(m.containers[i]!, u);
     cpu += u.cpu;
     memory += u.memory;
   }
   return { cpu, memory, containers };
+}
+
+function sameMetrics(a: LeanPodMetrics | undefined, b: LeanPodMetrics | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.containers !== b.containers || a.usage.length !== b.usage.length) return false;
+  return a.usage.every((v, i) => v === b.usage[i]);
 }
 
 // ---- roll-ups ------------------------------------------------------------------------------
@@ -391,7 +401,8 @@ export class LabelTree {
   readonly root: GroupNode;
   /** Pods by key (the caller's key string is kept: the store's, no copy). */
   private podIndex = new Map<string, Pod>();
-  private usage = new Map<string, PodUsage>();
+  /** The store's pod metrics (its map, not a copy); a summary computes its pod's usage. */
+  private metrics: ReadonlyMap<string, LeanPodMetrics> = NO_METRICS;
   private summaries = new Map<Pod, PodSummary>();
   private sortMode: SortMode;
   private depthLimit: number;
@@ -446,13 +457,14 @@ export class LabelTree {
   /** The summary of a pod held (or about to be), with its usage now. Kept for the last few
    *  thousand pods: the rows of a window are the same objects until their pod changes. */
   private summary(key: string, pod: Pod): PodSummary {
-    return this.summaryWith(key, pod, this.usage.get(key));
+    return this.summaryWith(key, pod, this.metrics.get(key));
   }
 
-  private summaryWith(key: string, pod: Pod, usage: PodUsage | undefined): PodSummary {
+  private summaryWith(key: string, pod: Pod, metrics: LeanPodMetrics | undefined): PodSummary {
     const kept = this.summaries.get(pod);
-    if (kept && kept.usage === usage && kept.key === key) return kept;
-    const s = summarizePod(pod, this.levels, usage, key);
+    if (kept && kept.metrics === metrics && kept.key === key) return kept;
+    const s = summarizePod(pod, this.levels, metrics && podUsageFromMetrics(metrics), key);
+    s.metrics = metrics;
     if (this.summaries.size >= SUMMARIES_MAX) this.summaries.clear();
     this.summaries.set(pod, s);
     return s;
@@ -491,29 +503,24 @@ export class LabelTree {
     this.changed();
   }
 
-  /** Metrics for one pod (undefined = none). */
-  setPodUsage(key: string, usage: PodUsage | undefined): void {
-    this.refreshUsage(key, usage);
+  /**
+   * Replace all pod metrics (a poll result: the store's map, kept by reference; undefined =
+   * metrics not served). Pods whose figures changed move their roll-ups to the new ones.
+   */
+  applyPodMetrics(metrics: ReadonlyMap<string, LeanPodMetrics> | undefined): void {
+    const before = this.metrics;
+    const next = metrics ?? NO_METRICS;
+    if (before === next) return;
+    this.metrics = next;
+    for (const [k, m] of before) if (!next.has(k)) this.refreshUsage(k, m, undefined);
+    for (const [k, m] of next) this.refreshUsage(k, before.get(k), m);
   }
 
-  /** Change a pod's usage: its roll-ups move from the old figures to the new. */
-  private refreshUsage(key: string, u: PodUsage | undefined): void {
-    const before = this.usage.get(key);
-    if (u) this.usage.set(key, u);
-    else this.usage.delete(key);
+  private refreshUsage(key: string, before: LeanPodMetrics | undefined, after: LeanPodMetrics | undefined): void {
     const p = this.podIndex.get(key);
-    if (!p) return;
-    if (u?.cpu === before?.cpu && u?.memory === before?.memory && u?.containers === before?.containers) return;
-    this.replaceInPlace(this.summaryWith(key, p, before), this.summaryWith(key, p, u));
+    if (!p || sameMetrics(before, after)) return;
+    this.replaceInPlace(this.summaryWith(key, p, before), this.summaryWith(key, p, after));
     this.changed();
-  }
-
-  /** Replace all pod metrics (a poll result; undefined = metrics not served). */
-  applyPodMetrics(list: Iterable<PodMetrics> | undefined): void {
-    const next = new Map<string, PodUsage>();
-    for (const m of list ?? []) next.set(`${m.metadata.namespace}/${m.metadata.name}`, podUsageFromMetrics(m));
-    for (const k of [...this.usage.keys()]) if (!next.has(k)) this.refreshUsage(k, undefined);
-    for (const [k, u] of next) this.refreshUsage(k, u);
   }
 
   private attach(p: PodSummary): void {

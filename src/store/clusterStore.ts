@@ -5,7 +5,7 @@
 // getters and subscribe. Notices are coalesced: however many watch events arrive, listeners
 // hear at most once per `notifyIntervalMs` (33 ms: ~30 Hz), with the keys that changed, so a
 // selector can recompute only those.
-import { RESOURCE_KINDS, objectKey, type KindMap, type NodeMetrics, type PodMetrics, type ResourceKind } from '../kube/types.js';
+import { RESOURCE_KINDS, objectKey, type KindMap, type LeanPodMetrics, type NodeMetrics, type ResourceKind } from '../kube/types.js';
 
 export type SyncPhase = 'idle' | 'listing' | 'synced' | 'relisting' | 'backoff' | 'forbidden' | 'error';
 
@@ -59,7 +59,8 @@ interface IndexDef {
 export interface MetricsSnapshot {
   available: boolean;
   nodes: Map<string, NodeMetrics>;
-  pods: Map<string, PodMetrics>;
+  /** Per pod key ("namespace/name"). */
+  pods: Map<string, LeanPodMetrics>;
   updatedAt?: number;
   error?: string;
 }

@@ -10,8 +10,20 @@ import {
   type TreeRow,
 } from '../../src/model/labelTree.js';
 import { parseQuantity } from '../../src/model/quantity.js';
-import type { Pod } from '../../src/kube/types.js';
+import { leanPodMetrics } from '../../src/kube/metricsPoller.js';
+import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
 import { pick, pod, rng } from './modelFixtures.js';
+
+/** One container's usage, as the metrics poller keeps it. */
+const usageOf = (cpu: string, memory: string): LeanPodMetrics => leanPodMetrics({ metadata: { namespace: '', name: '' }, containers: [{ name: 'c', usage: { cpu, memory } }] });
+
+/** A new metrics map (each poll is a new map) with one pod's entry changed. */
+function withUsage(m: ReadonlyMap<string, LeanPodMetrics>, key: string, u: LeanPodMetrics | undefined): Map<string, LeanPodMetrics> {
+  const next = new Map(m);
+  if (u) next.set(key, u);
+  else next.delete(key);
+  return next;
+}
 
 const running = { running: {} };
 function p(ns: string, name: string, labels: Record<string, string>, o: { cpu?: string; mem?: string; lim?: string; restarts?: number; ready?: boolean; waiting?: string; phase?: string; node?: string } = {}): Pod {
@@ -80,10 +92,15 @@ describe('grouping', () => {
 
   test('usage from metrics rolls up', () => {
     const u = new LabelTree(DEFAULT_HIERARCHY, PODS);
-    u.applyPodMetrics([
-      { metadata: { namespace: 'shop', name: 'web-1' }, containers: [{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }] },
-      { metadata: { namespace: 'shop', name: 'web-2' }, containers: [{ name: 'main', usage: { cpu: '70m', memory: '20Mi' } }] },
-    ]);
+    u.applyPodMetrics(
+      new Map([
+        ['shop/web-1', leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-1' }, containers: [{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }] })],
+        ['shop/web-2', leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-2' }, containers: [{ name: 'main', usage: { cpu: '70m', memory: '20Mi' } }] })],
+      ]),
+    );
+    // kept as numbers: nanocores and bytes per container
+    assert.deepEqual(leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-1' }, containers: [{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }, { name: 'side', usage: { cpu: '1234567n', memory: '1Ki' } }] }), { containers: ['main', 'side'], usage: [50_000_000, 104_857_600, 1_234_567, 1024] });
+    assert.deepEqual(u.pod('shop/web-1')!.usage, { cpu: parseQuantity('50m'), memory: parseQuantity('100Mi'), containers: new Map([['main', { cpu: parseQuantity('50m'), memory: parseQuantity('100Mi') }]]) });
     const web = u.group(['shop', 'web'])!.rollup;
     assert.deepEqual([web.cpuUsage, web.memoryUsage, web.podsWithUsage], [parseQuantity('120m'), parseQuantity('120Mi'), 2]);
     u.applyPodMetrics(undefined);
@@ -149,6 +166,7 @@ describe('incremental == rebuild', () => {
       const r = rng(7 + spec.length);
       const t = new LabelTree(levels, [], { sort, expandDepth: 9 });
       const live = new Map<string, Pod>();
+      let metrics = new Map<string, LeanPodMetrics>();
       const mk = (name: string): Pod => {
         const labels: Record<string, string> = {};
         if (r() < 0.5) labels['app.kubernetes.io/name'] = pick(r, ['web', 'api']);
@@ -177,14 +195,15 @@ describe('incremental == rebuild', () => {
           const keys = [...live.keys()];
           if (keys.length) {
             const k = pick(r, keys);
-            t.setPodUsage(k, r() < 0.8 ? { cpu: parseQuantity(pick(r, ['10m', '1'])), memory: parseQuantity('1Mi'), containers: new Map() } : undefined);
+            metrics = withUsage(metrics, k, r() < 0.8 ? usageOf(pick(r, ['10m', '1']), '1Mi') : undefined);
+            t.applyPodMetrics(metrics);
           }
         }
         if (step % 20 === 0) t.rowsInWindow(0, t.visibleCount()); // exercise lazy sorting between events
         if (step % 40 === 0 || step === 799) {
           const fresh = new LabelTree(levels, live.values(), { sort, expandDepth: 9 });
           // carry usage over: the rebuilt tree gets the same metrics
-          for (const k of live.keys()) fresh.setPodUsage(k, t.pod(k)!.usage);
+          fresh.applyPodMetrics(metrics);
           assert.deepEqual(t.snapshot(), fresh.snapshot(), `step ${step}`);
           assert.deepEqual(t.visibleRows().map((row) => row.id), fresh.visibleRows().map((row) => row.id), `rows at step ${step}`);
           assert.deepEqual(t.rowsInWindow(0, t.visibleCount()).map((row) => row.id), fresh.visibleRows().map((row) => row.id), `window at step ${step}`);
@@ -262,6 +281,7 @@ describe('windowed rows equal slices of the full list', () => {
       const r = rng(101 + spec.length + sort0.length);
       const t = new LabelTree(levels, [], { sort: sort0, expandDepth: 1 });
       const live = new Map<string, Pod>();
+      let metrics = new Map<string, LeanPodMetrics>();
       const seenIds: string[] = [];
       const mk = (name: string): Pod => {
         const labels: Record<string, string> = {};
@@ -311,7 +331,10 @@ describe('windowed rows equal slices of the full list', () => {
           }
         } else if (x < 0.6) {
           const keys = [...live.keys()];
-          if (keys.length) t.setPodUsage(pick(r, keys), r() < 0.7 ? { cpu: parseQuantity(pick(r, ['10m', '1'])), memory: 1n, containers: new Map() } : undefined);
+          if (keys.length) {
+            metrics = withUsage(metrics, pick(r, keys), r() < 0.7 ? usageOf(pick(r, ['10m', '1']), '1') : undefined);
+            t.applyPodMetrics(metrics);
+          }
         } else if (x < 0.8) {
           if (n) t.toggle(t.rowAt(Math.floor(r() * n))!); // open / close a visible row
         } else if (x < 0.88) {

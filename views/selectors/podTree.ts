@@ -11,7 +11,7 @@
 //
 // `rebuilds` counts full builds: the view test, integration test and bench check that watch
 // events never add to it.
-import type { Pod, PodMetrics } from '../../src/kube/types.js';
+import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
 import { LabelTree, type Level, type SortMode, type TreeRow } from '../../src/model/labelTree.js';
 import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
 import { FilterScan, FILTER_THRESHOLD, matchesFilter, newPodSearchIndex, SLICE_MS, type SearchIndex } from '../filter.js';
@@ -47,7 +47,7 @@ export class PodTreeModel {
   /** Label keys seen on pods in scope, with how many pods carry each (editor completion). */
   readonly labelKeys = new Map<string, number>();
   private synced = false;
-  private metricsSeen: ReadonlyMap<string, PodMetrics> | undefined = undefined;
+  private metricsSeen: ReadonlyMap<string, LeanPodMetrics> | undefined = undefined;
   private metricsAvailable = false;
 
   private pending: PendingFilter | undefined;
@@ -113,8 +113,8 @@ export class PodTreeModel {
     return this.version;
   }
 
-  private metricsList(): Iterable<PodMetrics> | undefined {
-    return this.metricsAvailable && this.metricsSeen ? this.metricsSeen.values() : undefined;
+  private metricsList(): ReadonlyMap<string, LeanPodMetrics> | undefined {
+    return this.metricsAvailable ? this.metricsSeen : undefined;
   }
 
   /** The pods in scope with their store keys (the store's strings: the tree keeps them). */
@@ -301,7 +301,7 @@ export class PodTreeModel {
 export function rebuildReference(model: PodTreeModel, store: ClusterStore): LabelTree {
   const pods = [...store.list('pods').values()].filter((p) => model.inScope(p));
   const t = new LabelTree(model.levels, pods, { sort: model.sort });
-  if (store.metrics.available) t.applyPodMetrics(store.metrics.pods.values());
+  if (store.metrics.available) t.applyPodMetrics(store.metrics.pods);
   return t;
 }
 
