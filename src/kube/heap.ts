@@ -22,7 +22,7 @@ function getGc(): (() => void) | undefined {
 let sinceGc = 0;
 
 /** Note `bytes` of list text parsed; collect when enough has gone by. */
-export function listedBytes(bytes: number, everyBytes = 192 * 2 ** 20): void {
+export function listedBytes(bytes: number, everyBytes = 48 * 2 ** 20): void {
   sinceGc += bytes;
   if (sinceGc < everyBytes) return;
   sinceGc = 0;

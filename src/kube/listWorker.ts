@@ -6,11 +6,13 @@
 import { parentPort } from 'node:worker_threads';
 import { listedBytes } from './heap.js';
 import { ListPageError, parseListPage } from './listPage.js';
+import { parsePodMetricsList } from './podMetrics.js';
 import type { ResourceKind } from './types.js';
 
 export interface PageRequest {
   id: number;
-  kind: ResourceKind;
+  /** A list page of this kind, or a metrics.k8s.io PodMetricsList. */
+  kind: ResourceKind | 'podmetrics';
   body: ArrayBuffer;
 }
 
@@ -28,10 +30,14 @@ function describe(text: string): string {
 parentPort!.on('message', (req: PageRequest) => {
   let reply: PageReply;
   try {
-    const text = decoder.decode(req.body);
-    reply = { id: req.id, page: parseListPage(req.kind, text, describe) };
+    if (req.kind === 'podmetrics') {
+      reply = { id: req.id, page: parsePodMetricsList(new Uint8Array(req.body)) };
+    } else {
+      const text = decoder.decode(req.body);
+      reply = { id: req.id, page: parseListPage(req.kind, text, describe) };
+    }
     // This heap holds only dead pages: a full GC here is cheap and keeps it small.
-    listedBytes(text.length, 64 * 2 ** 20);
+    listedBytes(req.body.byteLength, 64 * 2 ** 20);
   } catch (e) {
     reply = { id: req.id, error: e instanceof Error ? e.message : String(e), protocol: e instanceof ListPageError };
   }

@@ -13,10 +13,11 @@ import { listedBytes } from './heap.js';
 import { resharePod } from './lean.js';
 import { ListPageError, parseListPage, type LeanPage } from './listPage.js';
 import type { PageReply, PageRequest } from './listWorker.js';
-import type { Pod, ResourceKind } from './types.js';
+import { parsePodMetricsList, reshareEntries, type PodMetricsEntry } from './podMetrics.js';
+import type { LeanPodMetrics, Pod, ResourceKind } from './types.js';
 
 interface Pending {
-  resolve: (p: LeanPage) => void;
+  resolve: (p: unknown) => void;
   reject: (e: Error) => void;
 }
 
@@ -45,7 +46,7 @@ function getWorker(): Worker | undefined {
         stopWhenIdle(w);
       }
       if ('error' in m) return p.reject(m.protocol ? new ListPageError(m.error) : new Error(m.error));
-      p.resolve(m.page as LeanPage);
+      p.resolve(m.page);
     });
     const fail = (e: unknown) => {
       // Pages in flight are lost (their bodies were transferred): the reflector retries them,
@@ -73,7 +74,23 @@ export async function parsePage<K extends ResourceKind>(kind: K, body: ArrayBuff
     listedBytes(text.length);
     return page;
   }
-  const page = await new Promise<LeanPage>((resolve, reject) => {
+  const page = (await inWorker(w, kind, body)) as LeanPage;
+  const seen = new Map<object, unknown>();
+  const items = page.items as Pod[];
+  for (let i = 0; i < items.length; i++) items[i] = resharePod(items[i]!, seen);
+  return page as LeanPage<K>;
+}
+
+/** A metrics.k8s.io PodMetricsList answer, parsed and leaned (on the list worker when there is one). */
+export async function parsePodMetrics(body: ArrayBuffer): Promise<Map<string, LeanPodMetrics>> {
+  // A small answer is parsed here: cheaper than waking a stopped worker.
+  const w = body.byteLength >= 1 << 20 ? getWorker() : undefined;
+  if (!w) return reshareEntries(parsePodMetricsList(new Uint8Array(body)));
+  return reshareEntries((await inWorker(w, 'podmetrics', body)) as PodMetricsEntry[]);
+}
+
+function inWorker(w: Worker, kind: PageRequest['kind'], body: ArrayBuffer): Promise<unknown> {
+  return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
     clearTimeout(idleTimer);
@@ -81,10 +98,6 @@ export async function parsePage<K extends ResourceKind>(kind: K, body: ArrayBuff
     const req: PageRequest = { id, kind, body };
     w.postMessage(req, [body]);
   });
-  const seen = new Map<object, unknown>();
-  const items = page.items as Pod[];
-  for (let i = 0; i < items.length; i++) items[i] = resharePod(items[i]!, seen);
-  return page as LeanPage<K>;
 }
 
 /** The `continue` token from the first bytes of a list answer (its metadata comes first). */

@@ -194,6 +194,16 @@ export function podUsageFromMetrics(m: LeanPodMetrics): PodUsage {
   return { cpu, memory, containers };
 }
 
+/** A pod's usage summed over its containers, nano units (as podUsageFromMetrics, without the per-container map). */
+function usageTotals(m: LeanPodMetrics): Usage {
+  let cpu = 0, bytes = 0;
+  for (let i = 0; i < m.usage.length; i += 2) {
+    cpu += m.usage[i]!;
+    bytes += m.usage[i + 1]!;
+  }
+  return { cpu: BigInt(cpu), memory: BigInt(bytes) * NANO_PER_UNIT };
+}
+
 function sameMetrics(a: LeanPodMetrics | undefined, b: LeanPodMetrics | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.containers !== b.containers || a.usage.length !== b.usage.length) return false;
@@ -516,10 +526,29 @@ export class LabelTree {
     for (const [k, m] of next) this.refreshUsage(k, before.get(k), m);
   }
 
+  /**
+   * Move a pod's usage in its groups' roll-ups. Only the usage sums change (no order depends on
+   * them), so no summary is built: a poll of 150,000 pods would otherwise build two per pod.
+   */
   private refreshUsage(key: string, before: LeanPodMetrics | undefined, after: LeanPodMetrics | undefined): void {
     const p = this.podIndex.get(key);
     if (!p || sameMetrics(before, after)) return;
-    this.replaceInPlace(this.summaryWith(key, p, before), this.summaryWith(key, p, after));
+    const b = before && usageTotals(before);
+    const a = after && usageTotals(after);
+    const dCpu = (a?.cpu ?? 0n) - (b?.cpu ?? 0n);
+    const dMemory = (a?.memory ?? 0n) - (b?.memory ?? 0n);
+    const dPods = (a ? 1 : 0) - (b ? 1 : 0);
+    const move = (r: Rollup) => {
+      r.cpuUsage += dCpu;
+      r.memoryUsage += dMemory;
+      r.podsWithUsage += dPods;
+    };
+    let g = this.root;
+    move(g.rollup);
+    for (const v of podPath(p, this.levels).path) {
+      g = g.children.get(v)!;
+      move(g.rollup);
+    }
     this.changed();
   }
 

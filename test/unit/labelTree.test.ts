@@ -10,7 +10,7 @@ import {
   type TreeRow,
 } from '../../src/model/labelTree.js';
 import { parseQuantity } from '../../src/model/quantity.js';
-import { leanPodMetrics } from '../../src/kube/metricsPoller.js';
+import { leanPodMetrics } from '../../src/kube/podMetrics.js';
 import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
 import { pick, pod, rng } from './modelFixtures.js';
 
