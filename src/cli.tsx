@@ -161,6 +161,8 @@ async function main(argv: string[]): Promise<void> {
   }
   (await import('./app/trace.js')).installTrace(() => contexts.current?.store); // KFLEET_TRACE only (bench)
   (await import('./app/testHooks.js')).installStateDump(() => contexts.current?.store); // KFLEET_TEST_STATE only (tests)
+  // Before Ink loads: its per-frame text measuring, remembered across frames (src/app/inkCaches.ts).
+  await (await import('./app/inkCaches.js')).installInkCaches();
   const { render } = await import('ink');
   const React = await import('react');
   const { App } = await import('../views/App.js');
@@ -176,6 +178,7 @@ async function main(argv: string[]): Promise<void> {
       options: { groupBy: opts.groupBy },
       fleet,
       onExit: (code: number) => void shutdown(code),
+      immediateFrames: true,
     }),
     // `interactive`: Ink would render nothing until exit when CI=true is set (is-in-ci); kfleet
     // only gets here with a terminal on stdin, so it is interactive wherever stdout is one too.

@@ -6,7 +6,7 @@
 //
 // A global action goes to the view first (it may take `enter` or `back`), then to the focused
 // table (cursor keys), then to the shell (quit, help, palette, views, contexts).
-import { Box, Text, useInput, useWindowSize } from 'ink';
+import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { actionDef, type Scope } from '../src/keys/actions.js';
 import { keyNameFromInk, splitKeys } from '../src/keys/keyNames.js';
@@ -29,6 +29,7 @@ import { HEADER_HEIGHT, Header } from './widgets/Header.js';
 import { Help, helpLines } from './widgets/Help.js';
 import { Palette, paletteHeight } from './widgets/Palette.js';
 import { StatusLine, type StatusMessage } from './widgets/StatusLine.js';
+import { ViewTitle } from './widgets/ViewTitle.js';
 
 /** What the shell needs of the contexts (ContextManager fits; tests pass a small fake). */
 export interface ContextSource {
@@ -58,6 +59,12 @@ export interface AppProps {
   fleet?: FleetSource;
   /** Quit (0) or interrupt (130): the caller unmounts, restores the terminal and exits. */
   onExit: (code: number) => void;
+  /**
+   * Write a key's frame as soon as it is rendered, past Ink's frame-rate cap (maxFps), which
+   * is there for the store's change notices (the CLI sets it; ink-testing-library renders
+   * every frame anyway).
+   */
+  immediateFrames?: boolean;
 }
 
 type Overlay = { kind: 'palette'; text: string; history: number } | { kind: 'filter' } | { kind: 'help'; scroll: number } | { kind: 'contexts' | 'namespaces'; query: string; cursor: number } | null;
@@ -87,6 +94,16 @@ export function App(props: AppProps) {
 
   const [viewName, setViewName] = useState(() => findView(props.initialView ?? 'pods', views)?.name ?? views[0].name);
   const view = findView(viewName, views) ?? views[0];
+  // A view whose first render builds a big model (ViewDef.preparing) gets a frame of its own
+  // first: the header, its title and what it prepares. It mounts once that frame is out, and
+  // the keys typed meanwhile go to it then.
+  const [preparing, setPreparing] = useState<{ view: string; note: string } | undefined>(undefined);
+  const heldKeys = useRef<{ input: string; ctrl: boolean; name: string | undefined }[]>([]);
+  const preparingNow = useRef(false);
+  const shownView = useRef(viewName);
+  shownView.current = viewName;
+  const { waitUntilRenderFlush } = useApp();
+  const flushFrame = props.immediateFrames ? waitUntilRenderFlush : undefined;
   // Overlay, filter and dialog state live in a ref so that several keys arriving in one chunk
   // (fast typing, a pty test writing ":nod") each see the state the previous one left.
   const ui = useRef<{ overlay: Overlay; filter: string; confirm: PendingConfirm | null; subScopes: { scope: Scope; savedFilter: string }[] }>({ overlay: null, filter: '', confirm: null, subScopes: [] }).current;
@@ -110,12 +127,40 @@ export function App(props: AppProps) {
     (name: string) => {
       const v = findView(name, views);
       if (!v) return notify(`unknown view "${name}"`, 'error');
+      const store = contexts.current?.store;
+      const note = v.name !== shownView.current && store ? v.preparing?.(store, contexts.namespace) : undefined;
+      preparingNow.current = note !== undefined;
+      shownView.current = v.name;
+      setPreparing(note ? { view: v.name, note } : undefined);
       setViewName(v.name);
       setFilter('');
       if (!v.built) notify(`the ${v.name} view is not built yet`);
     },
-    [views, notify],
+    [views, notify, contexts],
   );
+  useEffect(() => {
+    if (!preparing) return;
+    let live = true;
+    const mount = () => {
+      if (!live) return;
+      live = false;
+      preparingNow.current = false;
+      setPreparing(undefined);
+    };
+    // (A terminal that does not drain, e.g. paused with ctrl+s, holds no key for long.)
+    const late = setTimeout(mount, flushFrame ? 250 : 0);
+    if (flushFrame) void flushFrame().then(mount);
+    return () => {
+      live = false;
+      clearTimeout(late);
+    };
+  }, [preparing]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Then the keys typed while it prepared go to the mounted view: this effect of the shell
+  // runs after the view's own (children first), where it registers its key handlers.
+  useEffect(() => {
+    if (preparing || heldKeys.current.length === 0) return;
+    for (const k of heldKeys.current.splice(0)) onKey(k.input, k.ctrl, k.name);
+  }, [preparing]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const api: ShellApi = useMemo(
     () => ({
@@ -243,16 +288,20 @@ export function App(props: AppProps) {
     // plain paste goes into an open text input whole; anything else is split into keys.
     if (name === undefined && !key.meta && [...input].length > 1) {
       const textOpen = ui.overlay?.kind === 'palette' || ui.overlay?.kind === 'filter' || ui.overlay?.kind === 'contexts' || ui.overlay?.kind === 'namespaces';
-      if (textOpen && !/[\x00-\x1f\x7f]/.test(input)) return onKey(input, false, undefined);
-      for (const k of splitKeys(input)) onKey(k.input, false, k.name);
-      return;
-    }
-    onKey(input, key.ctrl, name);
+      if (textOpen && !/[\x00-\x1f\x7f]/.test(input)) onKey(input, false, undefined);
+      else for (const k of splitKeys(input)) onKey(k.input, false, k.name);
+    } else onKey(input, key.ctrl, name);
+    // The key's frame goes out now rather than at the next frame-rate slot.
+    if (flushFrame) void flushFrame();
   });
 
   function onKey(input: string, ctrl: boolean, name: string | undefined): void {
     const { overlay, filter, confirm } = ui;
     if (name === 'ctrl+c') return onExit(130);
+    if (preparingNow.current) {
+      heldKeys.current.push({ input, ctrl, name });
+      return;
+    }
     setMessage(undefined);
 
     if (confirm) {
@@ -392,7 +441,13 @@ export function App(props: AppProps) {
           {overlay?.kind === 'namespaces' ? <NamespacePicker items={nsItems} current={namespace} state={overlay} width={width} height={bodyHeight} /> : null}
           {/* The view stays mounted under overlays so its cursor and state survive. */}
           <Box display={overlay?.kind === 'help' || overlay?.kind === 'contexts' || overlay?.kind === 'namespaces' ? 'none' : 'flex'} flexDirection="column">
-            {conn ? <View key={contextName} store={store} width={width} height={bodyHeight} namespace={namespace} filter={filter} options={options} /> : <Text>no context</Text>}
+            {!conn ? (
+              <Text>no context</Text>
+            ) : preparing?.view === view.name ? (
+              <ViewTitle title={`${view.title} — ${preparing.note}`} width={width} />
+            ) : (
+              <View key={contextName} store={store} width={width} height={bodyHeight} namespace={namespace} filter={filter} options={options} />
+            )}
           </Box>
         </Box>
         {confirm ? <ConfirmDialog title={confirm.title} object={confirm.object} context={confirm.context} details={confirm.details} keymap={keymap} width={width} busy={confirm.busy} /> : null}

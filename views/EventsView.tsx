@@ -10,7 +10,7 @@ import { ObjectDetailView, type DetailTarget } from './ObjectDetailView.js';
 import { EventsSelector, KIND_TO_RESOURCE, type EventGroup } from './selectors/events.js';
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useFilter } from './useFilter.js';
-import { useStore } from './useStore.js';
+import { useResourceState, useStore } from './useStore.js';
 import { ViewTitle } from './widgets/ViewTitle.js';
 import { Table, type Column } from './widgets/Table.js';
 
@@ -51,7 +51,7 @@ export function EventsView({ store, width, height, namespace, filter }: ViewProp
   const selector = useRef<EventsSelector | null>(null);
   selector.current ??= new EventsSelector();
   const snap = useStore(store, (s, batch) => selector.current!.select(s, batch));
-  const state = useStore(store, (s) => s.state('events'));
+  const state = useResourceState(store, 'events');
   const [warningsOnly, setWarningsOnly] = useState(false);
   const [detail, setDetail] = useState<DetailTarget | undefined>(undefined);
   const [tick, setTick] = useState(0);

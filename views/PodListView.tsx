@@ -1,18 +1,19 @@
 // The plain pods list (kubectl get pods -A): NAMESPACE NAME READY STATUS RESTARTS NODE AGE.
 // Rows are store keys kept sorted incrementally; only the visible ones are formatted.
 import { Box } from 'ink';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Pod } from '../src/kube/types.js';
 import { podDisplayStatus } from '../src/model/podStatus.js';
-import type { ClusterStore } from '../src/store/clusterStore.js';
+import type { ChangeBatch, ClusterStore } from '../src/store/clusterStore.js';
 import { age, humanDuration, thousands } from './format.js';
-import { SortedKeys, compareKeys } from './selectors/sortedKeys.js';
+import { liveModel } from './selectors/live.js';
+import { compareKeys } from './selectors/sortedKeys.js';
 import { podSearchIndex, searchingNote } from './filter.js';
 import { ObjectDetailView, type DetailTarget } from './ObjectDetailView.js';
 import { usePodRowActions } from './podActions.js';
 import type { ViewProps } from './shell.js';
 import { useFilter } from './useFilter.js';
-import { useStore } from './useStore.js';
+import { useResourceState, useStore } from './useStore.js';
 import { Table, type Column } from './widgets/Table.js';
 import { ViewTitle } from './widgets/ViewTitle.js';
 
@@ -58,27 +59,235 @@ function rowColorOf(store: ClusterStore) {
   };
 }
 
-/** Keys of the pods in scope, sorted by namespace then name; incremental for all namespaces. */
-function usePodKeys(store: ClusterStore, namespace: string | undefined): readonly string[] {
-  const sorted = useRef<SortedKeys | null>(null);
-  if (!sorted.current || sorted.current.kind !== 'pods') sorted.current = new SortedKeys('pods');
-  return useStore(
+// ---- the keys, in kubectl's order ----------------------------------------------------------
+
+/** Below this many pods the keys are sorted inside the first render (~20 ms at 20,000). */
+export const PREPARE_PODS = 20_000;
+/** Keys sorted per chunk, and the work per background slice, when the list is big. */
+const CHUNK = 4096;
+const SLICE_MS = 10;
+
+/**
+ * The store's pod keys sorted by namespace then name (kubectl get pods -A), kept live per
+ * store (selectors/live.ts): fed every change batch from its first use, so opening the list
+ * again sorts nothing. A big first sort (150,000 keys: ~0.3 s) runs in slices, SLICE_MS at a
+ * time between frames: chunks are sorted, then merged pairwise; keys that change meanwhile are
+ * applied when it completes.
+ */
+export class PodListKeys {
+  /** The keys in order (a new array whenever they change). */
+  keys: readonly string[] = [];
+  /** Bumped whenever `keys` changes. */
+  version = 0;
+  private build: { source: Iterator<string>; runs: string[][]; merge?: Merge; pending: Set<string>; total: number; done: number } | undefined;
+
+  constructor(readonly store: ClusterStore) {
+    const pods = store.list('pods');
+    if (pods.size < PREPARE_PODS) this.keys = [...pods.keys()].sort(compareKeys);
+    else this.build = { source: pods.keys(), runs: [], pending: new Set(), total: pods.size, done: 0 };
+  }
+
+  /** Keys placed so far / all keys, while the first sort runs. */
+  get progress(): { done: number; total: number } | undefined {
+    return this.build ? { done: this.build.done, total: this.build.total } : undefined;
+  }
+
+  apply(batch: ChangeBatch): void {
+    const changed = batch.changed.get('pods');
+    if (!changed || changed.size === 0) return;
+    if (this.build) {
+      for (const k of changed) this.build.pending.add(k);
+      return;
+    }
+    this.move(changed);
+  }
+
+  /**
+   * Bring `keys` in line with the store for these changed keys. A watch event mostly modifies
+   * a pod (same key, same place): only added and removed keys move, each found by binary
+   * search; a few are spliced into a copy, many are placed in one pass.
+   */
+  private move(changed: Iterable<string>): void {
+    const all = this.store.list('pods');
+    const keys = this.keys;
+    const adds: string[] = [];
+    const dels = new Set<string>();
+    for (const k of changed) {
+      const found = keys[lowerBound(keys, k)] === k;
+      if (all.has(k) && !found) adds.push(k);
+      else if (!all.has(k) && found) dels.add(k);
+    }
+    if (adds.length === 0 && dels.size === 0) return;
+    adds.sort(compareKeys);
+    let next: string[];
+    if (adds.length + dels.size <= MAX_SPLICES) {
+      next = keys.slice();
+      for (const k of dels) next.splice(lowerBound(next, k), 1);
+      for (const k of adds) next.splice(lowerBound(next, k), 0, k);
+    } else {
+      // Where each added key goes among the old keys (ascending, as `adds` is sorted).
+      const at = adds.map((k) => lowerBound(keys, k));
+      next = [];
+      let j = 0;
+      for (let i = 0; i < keys.length; i++) {
+        while (j < adds.length && at[j] === i) next.push(adds[j++]);
+        if (dels.size === 0 || !dels.has(keys[i])) next.push(keys[i]);
+      }
+      while (j < adds.length) next.push(adds[j++]);
+    }
+    this.keys = next;
+    this.version++;
+  }
+
+  /** Go on with the first sort for about `budgetMs`; true when the keys are complete. */
+  step(budgetMs: number): boolean {
+    const b = this.build;
+    if (!b) return true;
+    const deadline = performance.now() + budgetMs;
+    while (performance.now() < deadline) {
+      if (b.merge) {
+        if (!b.merge.step(deadline)) return false;
+        b.runs.push(b.merge.out);
+        b.merge = undefined;
+        continue;
+      }
+      const chunk: string[] = [];
+      while (chunk.length < CHUNK) {
+        const r = b.source.next();
+        if (r.done) break;
+        chunk.push(r.value);
+      }
+      if (chunk.length > 0) {
+        b.runs.push(chunk.sort(compareKeys));
+        b.done += chunk.length;
+        continue;
+      }
+      // All keys read: merge the two shortest runs until one is left.
+      if (b.runs.length > 1) {
+        b.runs.sort((x, y) => y.length - x.length);
+        const y = b.runs.pop()!;
+        const x = b.runs.pop()!;
+        b.merge = new Merge(x, y);
+        continue;
+      }
+      // The Map iterator also visited keys added after it started; the keys changed meanwhile
+      // (added, removed) are settled now.
+      this.keys = b.runs[0] ?? [];
+      this.build = undefined;
+      this.move(b.pending);
+      this.version++;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** Above this many keys added or removed in one batch, one merge pass beats a splice each. */
+const MAX_SPLICES = 64;
+
+/** The first index whose key is not before `key` (kubectl's order). */
+function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(keys[mid], key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A merge of two sorted runs that can stop at a deadline and go on later. */
+class Merge {
+  /** Filled by push: `new Array(n)` of 100,000 or more makes a slow dictionary-mode array in V8. */
+  readonly out: string[] = [];
+  private i = 0;
+  private j = 0;
+
+  constructor(
+    private readonly a: string[],
+    private readonly b: string[],
+  ) {}
+
+  step(deadline: number): boolean {
+    const { a, b, out } = this;
+    while (this.i < a.length || this.j < b.length) {
+      for (let n = 0; n < 4096 && (this.i < a.length || this.j < b.length); n++) {
+        if (this.j >= b.length || (this.i < a.length && compareKeys(a[this.i], b[this.j]) <= 0)) out.push(a[this.i++]);
+        else out.push(b[this.j++]);
+      }
+      if (performance.now() >= deadline && (this.i < a.length || this.j < b.length)) return false;
+    }
+    return true;
+  }
+}
+
+const keysBuilt = new WeakSet<ClusterStore>();
+const columnsOf = new WeakMap<ClusterStore, { showNamespace: boolean; columns: Column<string>[] }>();
+
+/** The live sorted keys of a store's pods. */
+export function podListKeysFor(store: ClusterStore): PodListKeys {
+  keysBuilt.add(store);
+  return liveModel(store, 'podListKeys', () => new PodListKeys(store), (m, batch) => m.apply(batch));
+}
+
+const sorts = new WeakMap<PodListKeys, Set<() => void>>();
+
+/**
+ * Run a first sort to the end in the background, SLICE_MS at a time (also after the view is
+ * closed: the keys changed meanwhile wait for it); `onProgress` hears about it ~4 times a second.
+ */
+function finishSort(model: PodListKeys, onProgress: () => void): () => void {
+  let listeners = sorts.get(model);
+  if (!listeners) {
+    const ls = new Set<() => void>();
+    sorts.set(model, (listeners = ls));
+    let told = performance.now();
+    const run = () => {
+      const done = model.step(SLICE_MS);
+      if (done) sorts.delete(model);
+      else setImmediate(run);
+      if (done || performance.now() - told >= 250) {
+        told = performance.now();
+        for (const l of [...ls]) l();
+      }
+    };
+    setImmediate(run);
+  }
+  const ls = listeners;
+  ls.add(onProgress);
+  return () => void ls.delete(onProgress);
+}
+
+/** The shell's hint (ViewDef.preparing): a big first sort, or nothing to wait for. */
+export function podListPreparing(store: ClusterStore, namespace: string | undefined): string | undefined {
+  if (namespace !== undefined || keysBuilt.has(store) || store.size('pods') < PREPARE_PODS) return undefined;
+  return `sorting ${thousands(store.size('pods'))} pods…`;
+}
+
+/** Keys of the pods in scope, sorted by namespace then name; live for all namespaces. */
+function usePodKeys(store: ClusterStore, namespace: string | undefined): { keys: readonly string[]; progress?: { done: number; total: number } } {
+  const [, tick] = useReducer((x: number) => x + 1, 0);
+  const model = useMemo(() => (namespace === undefined ? podListKeysFor(store) : undefined), [store, namespace]);
+  const scoped = useRef<readonly string[]>([]);
+  useStore(
     store,
     (s, batch) => {
-      if (namespace !== undefined) {
-        if (batch && !batch.changed.has('pods')) return sorted.current!.keys;
-        sorted.current!.keys = [...s.byIndex('podsByNamespace', namespace)].sort(compareKeys);
-        return sorted.current!.keys;
-      }
-      return sorted.current!.update(s, batch);
+      if (model) return model.version;
+      if (!batch || batch.changed.has('pods')) scoped.current = [...s.byIndex('podsByNamespace', namespace!)].sort(compareKeys);
+      return scoped.current;
     },
-    [namespace],
+    [model, namespace],
   );
+  const building = model?.progress !== undefined;
+  useEffect(() => (model && building ? finishSort(model, tick) : undefined), [model, building]);
+  if (!model) return { keys: scoped.current };
+  return { keys: model.progress ? [] : model.keys, progress: model.progress };
 }
 
 export function PodListView({ store, width, height, namespace, filter }: ViewProps) {
-  const keys = usePodKeys(store, namespace);
-  const state = useStore(store, (s) => s.state('pods'));
+  const { keys, progress } = usePodKeys(store, namespace);
+  const state = useResourceState(store, 'pods');
   const version = useStore(store, (s) => s.version);
 
   // Enter opens the pod's detail; the row keys (delete, restart, scale, ...) act on the cursor row.
@@ -91,7 +300,15 @@ export function PodListView({ store, width, height, namespace, filter }: ViewPro
   const filtered = useFilter(keys, detail ? '' : filter, podSearchIndex(store), identity, (k) => store.get('pods', k));
   const rows = filtered.rows;
 
-  const columns = useMemo(() => podColumns(store, namespace === undefined), [store, namespace]);
+  const columns = useMemo(() => {
+    // The same columns object each time: the table keeps its measured widths with it.
+    const showNamespace = namespace === undefined;
+    const c = columnsOf.get(store);
+    if (c && c.showNamespace === showNamespace) return c.columns;
+    const cols = podColumns(store, showNamespace);
+    columnsOf.set(store, { showNamespace, columns: cols });
+    return cols;
+  }, [store, namespace]);
   const rowColor = useMemo(() => rowColorOf(store), [store]);
 
   const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
@@ -100,6 +317,7 @@ export function PodListView({ store, width, height, namespace, filter }: ViewPro
   if (filtered.error) warn = `⚠ bad label selector: ${filtered.error}`;
   else if (state.phase === 'forbidden') warn = `⚠ pods are forbidden for this user: ${state.error ?? '403'}`;
   else if (state.phase === 'listing' || state.phase === 'relisting') title += ` · listing ${thousands(state.loaded)}${state.estimatedTotal ? `/~${thousands(state.estimatedTotal)}` : ''}…`;
+  if (progress) title += ` · sorting ${thousands(progress.done)}/${thousands(progress.total)}…`;
   else if (state.stale && state.lastSyncAt) warn = `⚠ stale: not synced for ${humanDuration(Date.now() - state.lastSyncAt)}${state.error ? ` (${state.error})` : ''}`;
   else if ((state.phase === 'backoff' || state.phase === 'error') && state.error) warn = `⚠ ${state.error}`;
 
@@ -108,6 +326,8 @@ export function PodListView({ store, width, height, namespace, filter }: ViewPro
       ? 'no access to pods'
       : state.phase === 'idle' || state.phase === 'listing'
         ? 'listing pods…'
+        : progress
+          ? `sorting ${thousands(progress.total)} pods…`
         : filter
           ? `no pod matches /${filter}`
           : `no pods in ${where}`;

@@ -11,7 +11,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { savedGroupBy, saveGroupBy, settingsPath } from '../src/config/settings.js';
-import { DEFAULT_HIERARCHY_SPEC, formatHierarchy, levelName, parseHierarchy, type Level, type Rollup, type TreeRow } from '../src/model/labelTree.js';
+import { DEFAULT_HIERARCHY_SPEC, formatHierarchy, levelName, parseHierarchy, type LabelTree, type Level, type Rollup, type TreeRow } from '../src/model/labelTree.js';
 import { milliValue, value as byteValue } from '../src/model/quantity.js';
 import { pad, textWidth, thousands, truncate } from './format.js';
 import { podSearchIndex } from './filter.js';
@@ -19,7 +19,8 @@ import { HierarchyEditor } from './HierarchyEditor.js';
 import { ObjectDetailView, type DetailTarget } from './ObjectDetailView.js';
 import { INITIAL_EXPAND_DEPTH, podTreeFor, type PodTreeModel } from './selectors/podTree.js';
 import { useNavTarget, useShell, useViewActions, type ViewProps } from './shell.js';
-import { useStore } from './useStore.js';
+import { useResourceState, useStore } from './useStore.js';
+import type { ClusterStore } from '../src/store/clusterStore.js';
 
 // ---- formatting (pure, exported for tests) ---------------------------------------------------
 
@@ -229,6 +230,23 @@ type Mode = 'tree' | 'editor' | 'conventions';
 /** The model of the last rendered pods view (tests read its rebuild count). */
 export const podsTreeProbe: { model?: PodTreeModel } = {};
 
+/** Per store, the model this view last showed, for which scope and hierarchy. */
+const keptTrees = new WeakMap<ClusterStore, { model: PodTreeModel; namespace: string | undefined; spec: string }>();
+/** Models whose groups this view opened or closed since it took them. */
+const expansionTouched = new WeakSet<PodTreeModel>();
+
+/** Per store, the namespace scope its kept tree was built for ('' = all namespaces). */
+const treeBuilt = new WeakMap<ClusterStore, string>();
+/** Grouping costs ~10 µs a pod: from this many pods, the first frame does not wait for it. */
+export const PREPARE_PODS = 5000;
+
+/** The shell's hint (ViewDef.preparing): a tree to build over many pods, or nothing to wait for. */
+export function podsTreePreparing(store: ClusterStore, namespace: string | undefined): string | undefined {
+  if (treeBuilt.get(store) === (namespace ?? '')) return undefined;
+  const n = namespace === undefined ? store.size('pods') : store.byIndex('podsByNamespace', namespace).size;
+  return n >= PREPARE_PODS ? `grouping ${thousands(n)} pods…` : undefined;
+}
+
 export function PodsTreeView({ store, width, height, namespace, filter, options }: ViewProps) {
   const shell = useShell();
   const [, redraw] = useReducer((x: number) => x + 1, 0);
@@ -243,11 +261,26 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   const levels = useMemo(() => parseHierarchy(ui.spec), [ui.spec]);
   const sortRef = useRef<'name' | 'worst'>('name');
   // Kept per store and fed while the view is hidden: coming back regroups nothing.
+  // podTreeFor gives a kept model back as a new one starts (groups open to the initial depth:
+  // a recount of every group, ~60 ms at 150,000 pods). When this view left that model as it
+  // found it (no group opened or closed), it is taken back as it is.
   const model = useMemo(() => {
-    const m = podTreeFor(store, levels, namespace, () => podSearchIndex(store));
+    const kept = keptTrees.get(store);
+    const m =
+      kept && kept.namespace === namespace && kept.spec === ui.spec && !expansionTouched.has(kept.model)
+        ? kept.model
+        : podTreeFor(store, levels, namespace, () => podSearchIndex(store));
+    keptTrees.set(store, { model: m, namespace, spec: ui.spec });
+    expansionTouched.delete(m);
+    treeBuilt.set(store, namespace ?? '');
     if (m.sort !== sortRef.current) m.setSort(sortRef.current);
     return m;
-  }, [store, levels, namespace]);
+  }, [store, levels, namespace]); // eslint-disable-line react-hooks/exhaustive-deps
+  /** Open or close groups (the model then needs podTreeFor's reset when the view comes back). */
+  const expand = (fn: (t: LabelTree) => void) => {
+    expansionTouched.add(model);
+    model.update(fn);
+  };
   useEffect(() => () => model.cancelFilter(), [model]);
   useStore(
     store,
@@ -259,7 +292,7 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
     [model, filter],
   );
   podsTreeProbe.model = model;
-  const podsState = useStore(store, (s) => s.state('pods'));
+  const podsState = useResourceState(store, 'pods');
   const tree = model.active;
   const rowCount = tree.visibleCount();
 
@@ -297,7 +330,7 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   };
   const setDepth = (d: number) => {
     ui.depth = Math.max(1, Math.min(levels.length + 2, d));
-    model.update((t) => t.expandToDepth(ui.depth - 1));
+    expand((t) => t.expandToDepth(ui.depth - 1));
     redraw();
   };
 
@@ -358,23 +391,23 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
         if (current?.type === 'pod') return setDetail({ kind: 'pods', key: current.pod.key }), true;
         if (current?.type === 'container') return setDetail({ kind: 'pods', key: current.pod.key, tab: 'logs' }), true;
         if (!current) return false;
-        model.update((t) => t.toggle(current));
+        expand((t) => t.toggle(current));
         redraw();
         return true;
       case 'toggle':
         if (!current || current.type === 'container') return true;
-        model.update((t) => t.toggle(current));
+        expand((t) => t.toggle(current));
         redraw();
         return true;
       case 'expand':
         if (!current || current.type === 'container') return true;
         if (current.expanded) select(cursor + 1);
-        else model.update((t) => t.setExpanded(current.id, current.depth, true));
+        else expand((t) => t.setExpanded(current.id, current.depth, true));
         redraw();
         return true;
       case 'collapse':
         if (!current) return true;
-        if (current.type !== 'container' && current.expanded) model.update((t) => t.setExpanded(current.id, current.depth, false));
+        if (current.type !== 'container' && current.expanded) expand((t) => t.setExpanded(current.id, current.depth, false));
         else {
           const p = parentIndex(current);
           if (p >= 0) ui.selectedId = model.active.rowAt(p)!.id;

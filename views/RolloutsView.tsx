@@ -165,11 +165,30 @@ export function undoConfirmDetails(plan: UndoPatchPlan, compactDiff: TemplateDif
   return [...head, ...body, ...tail];
 }
 
+/** The columns fitted to a snapshot's rows (its get() reads the same rows). */
+const fitted = new WeakMap<RolloutSnapshot, { rows: readonly string[]; width: number; showNamespace: boolean; columns: Column<string>[] }>();
+
+/** Stores whose rollout index was built (it is kept live from then on). */
+const indexBuilt = new WeakSet<ClusterStore>();
+/** Reading a workload costs ~10 µs: from this many, the first frame does not wait for it. */
+export const PREPARE_WORKLOADS = 2000;
+
+/** The shell's hint (ViewDef.preparing): the index to build over many workloads, or nothing. */
+export function rolloutsPreparing(store: ClusterStore): string | undefined {
+  if (indexBuilt.has(store)) return undefined;
+  const n = store.size('deployments') + store.size('statefulsets') + store.size('daemonsets');
+  return n >= PREPARE_WORKLOADS ? `reading ${thousands(n)} workloads…` : undefined;
+}
+
 export function RolloutsView({ store, width, height, namespace, filter }: ViewProps) {
   const shell = useShell();
   const actions = useContext(ActionsContext);
   // Kept per store and fed while the view is hidden: coming back rebuilds no row.
-  const index = useMemo(() => rolloutIndexFor(store), [store]);
+  const index = useMemo(() => {
+    const ix = rolloutIndexFor(store);
+    indexBuilt.add(store);
+    return ix;
+  }, [store]);
   const snap: RolloutSnapshot = useStore(store, (s, batch) => index.update(s, batch), [index]);
   const sync = useStore(store, workloadSync, [], sameSync);
   const [historyKey, setHistoryKey] = useState<string | null>(null);
@@ -268,7 +287,15 @@ export function RolloutsView({ store, width, height, namespace, filter }: ViewPr
     }
   });
 
-  const columns = useMemo(() => fitColumns(get, rows, width, namespace === undefined), [get, rows, width, namespace]);
+  const columns = useMemo(() => {
+    // Kept per snapshot: the view opened again on unchanged rows measures nothing.
+    const showNamespace = namespace === undefined;
+    const c = fitted.get(snap);
+    if (c && c.rows === rows && c.width === width && c.showNamespace === showNamespace) return c.columns;
+    const cols = fitColumns(get, rows, width, showNamespace);
+    fitted.set(snap, { rows, width, showNamespace, columns: cols });
+    return cols;
+  }, [get, rows, width, namespace]); // eslint-disable-line react-hooks/exhaustive-deps
   const colorOf = useMemo(() => (k: string) => rowColor(get(k)), [get]);
 
   if (historyKey) {

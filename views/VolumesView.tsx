@@ -11,6 +11,7 @@ import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { Action } from '../src/kube/actions.js';
 import { describeAction } from '../src/kube/actions.js';
 import type { Fix, FixAction, PodState, VolumeConflict, VolumeRisk } from '../src/model/volumeConflicts.js';
+import type { ClusterStore } from '../src/store/clusterStore.js';
 import { ActionsContext } from './actionsContext.js';
 import { age, humanDuration, textWidth, thousands, truncate } from './format.js';
 import { conflictSearchText, conflictsInScope, riskSearchText, risksInScope, volumesSelectorFor } from './selectors/volumes.js';
@@ -149,11 +150,27 @@ export function detailLines(c: VolumeConflict, now: number, sent: string | undef
 
 type Mode = 'conflicts' | 'risks';
 
+/** Stores whose volumes selector was built (it is kept live from then on). */
+const selectorBuilt = new WeakSet<ClusterStore>();
+/** The first scan reads every pod's volumes: from this many pods the first frame does not wait. */
+export const PREPARE_PODS = 20_000;
+
+/** The shell's hint (ViewDef.preparing): the first scan over many pods, or nothing. */
+export function volumesPreparing(store: ClusterStore): string | undefined {
+  if (selectorBuilt.has(store)) return undefined;
+  const n = store.size('pods');
+  return n >= PREPARE_PODS ? `reading the volumes of ${thousands(n)} pods…` : undefined;
+}
+
 export function VolumesView({ store, width, height, namespace, filter }: ViewProps) {
   const shell = useShell();
   const actions = useContext(ActionsContext);
   // Kept per store and fed while the view is hidden: coming back scans no pod.
-  const selector = useMemo(() => volumesSelectorFor(store), [store]);
+  const selector = useMemo(() => {
+    const sel = volumesSelectorFor(store);
+    selectorBuilt.add(store);
+    return sel;
+  }, [store]);
   const data = useStore(store, (s, batch) => selector.select(s, batch), [selector]);
   const synced = useStore(store, (s) => ['pods', 'persistentvolumeclaims', 'volumeattachments'].every((k) => s.state(k as 'pods').phase === 'synced'));
 

@@ -5,7 +5,8 @@
 // The selector gets the ChangeBatch of the notice (undefined for a full recompute), so it can
 // be incremental: keep a structure in a ref and update only the keys that changed.
 import { useEffect, useReducer, useRef } from 'react';
-import type { ChangeBatch, ClusterStore } from '../src/store/clusterStore.js';
+import type { ResourceKind } from '../src/kube/types.js';
+import type { ChangeBatch, ClusterStore, ResourceState } from '../src/store/clusterStore.js';
 
 export type Selector<T> = (store: ClusterStore, batch: ChangeBatch | undefined) => T;
 
@@ -53,4 +54,21 @@ const seenAt = new WeakMap<object, number>();
 
 function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+/**
+ * A resource's sync state as the views show it. Every watch event and bookmark stamps
+ * `lastSyncAt`, so the state object changes every few seconds on a quiet cluster: a view that
+ * compared it by identity re-rendered (and Ink redrew the screen) for nothing. Views show
+ * `lastSyncAt` only as the age of stale or failing data, so it counts only then.
+ */
+export function useResourceState(store: ClusterStore, kind: ResourceKind): Readonly<ResourceState> {
+  return useStore(store, (s) => s.state(kind), [kind], sameShownState);
+}
+
+export function sameShownState(a: Readonly<ResourceState>, b: Readonly<ResourceState>): boolean {
+  if (a === b) return true;
+  if (a.phase !== b.phase || a.loaded !== b.loaded || a.estimatedTotal !== b.estimatedTotal || a.stale !== b.stale || a.error !== b.error || a.retryAt !== b.retryAt) return false;
+  const aged = a.stale || a.phase === 'error' || a.phase === 'backoff' || a.phase === 'forbidden';
+  return !aged || a.lastSyncAt === b.lastSyncAt;
 }

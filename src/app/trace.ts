@@ -20,7 +20,8 @@ export function installTrace(store: () => ClusterStore | undefined): void {
   };
   const write = process.stdout.write.bind(process.stdout) as (...a: unknown[]) => boolean;
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    line({ t: now(), event: 'frame', bytes: chunk.length, ...snap() });
+    // An empty write is Ink waiting for its output to drain (a key's frame flush), not a frame.
+    if (chunk.length > 0) line({ t: now(), event: 'frame', bytes: chunk.length, ...snap() });
     return write(chunk, ...rest);
   }) as typeof process.stdout.write;
   const delay = monitorEventLoopDelay({ resolution: 10 });

@@ -1,29 +1,43 @@
-// View switch and churn cost of the feature views on a generated cluster (150,000 pods over
-// 5,000 nodes by default). Prints figures; asserts nothing.
+// View switch, churn and idle cost of the feature views on a generated cluster (150,000 pods
+// over 5,000 nodes by default). Prints figures; asserts nothing.
 //
 //   npx tsx --expose-gc test/bench/views.ts [--pods 150000] [--nodes 5000] [--rounds 3]
+//                                           [--no-ink-caches] [--dev]
 //
 // The whole App is mounted with ink-testing-library (140x40) on a ClusterStore filled from the
-// sim's generator through lean.ts, as the reflectors fill it. Then:
-// 1. view switches: the view's key ("1".."5"), time until its title is on screen, and the
-//    event-loop busy time it cost; first visits (cold) and later visits (warm) apart;
-// 2. churn on each view: 30 batches of 66 pod changes (2,000 events/s coalesced at ~30 Hz:
+// sim's generator through lean.ts, as the reflectors fill it, the way the CLI runs it: React's
+// production build (--dev: the development one) and Ink's cross-frame caches
+// (src/app/inkCaches.ts; --no-ink-caches: without). Then:
+// 1. view switches: the view's key ("1".."5", ":podlist"), time until the frame that shows the
+//    view (its name in the header, as `npm run bench` waits for it), time until the view's
+//    own content is drawn, and the event-loop busy time it cost (incl. background slices);
+//    first visits (cold) and later visits (warm) apart;
+// 2. idle: renders (= frames: ink-testing-library draws every commit) per second on the pods
+//    view while the store gets a bookmark a second (each stamps the pods' lastSyncAt);
+// 3. churn on each view: 30 batches of 66 pod changes (2,000 events/s coalesced at ~30 Hz:
 //    readiness flips, delete + recreate) then one burst of 2,000 changes in one batch; the
 //    event-loop busy time per batch (store notice + selectors + React + Ink frame);
-// 3. heap after the store is filled, after the views were visited, and after churn.
+// 4. heap after the store is filled, after the views were visited, and after churn.
+// BENCH_PROFILE=DIR writes CPU profiles there (cold switch per view, warm switches, churn per view).
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
-import React from 'react';
-import { render } from 'ink-testing-library';
+import { installInkCaches } from '../../src/app/inkCaches.js';
 import { leanObject } from '../../src/kube/lean.js';
 import { RESOURCE_KINDS, type Pod } from '../../src/kube/types.js';
 import { loadKeymap } from '../../src/keys/keymap.js';
 import { loadScenario } from '../../src/sim/scenarios/index.js';
 import { Store } from '../../src/sim/store.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
-import { App, type ContextSource } from '../../views/App.js';
+import type { ContextSource } from '../../views/App.js';
+
+// As src/cli.tsx: React's build is chosen when React loads, Ink's caches before Ink loads.
+if (!process.argv.includes('--dev')) process.env.NODE_ENV ??= 'production';
+const inkCaches = process.argv.includes('--no-ink-caches') ? { stringWidth: false, output: false } : await installInkCaches();
+const { default: React } = await import('react');
+const { render } = await import('ink-testing-library');
+const { App } = await import('../../views/App.js');
 
 // ink-testing-library's stdout has no `rows`: without these Ink asks `tput` (a child process)
 // on every frame, which a real terminal never does.
@@ -44,7 +58,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
 const line = (label: string, value: string) => console.log(`${label.padEnd(52)} ${value}`);
 
-console.log(`kfleet views bench · ${N_PODS.toLocaleString('en-US')} pods / ${N_NODES.toLocaleString('en-US')} nodes · node ${process.version} · load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`kfleet views bench · ${N_PODS.toLocaleString('en-US')} pods / ${N_NODES.toLocaleString('en-US')} nodes · node ${process.version} · React ${process.env.NODE_ENV === 'production' ? 'production' : 'development'} · Ink caches ${inkCaches.output && inkCaches.stringWidth ? 'on' : 'off'} · load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
 /** The generator leaves workload status empty (no controllers run here): mark them rolled out. */
 function settled(kind: string, o: any): unknown {
@@ -99,60 +113,64 @@ async function busy(fn: () => void, quietMs = 150): Promise<number> {
 }
 
 const VIEWS = [
-  { key: '1', name: 'nodes', title: /Nodes — / },
-  { key: '2', name: 'pods', title: /pods · sort/ },
-  { key: '3', name: 'volumes', title: /Volume conflicts — / },
-  { key: '4', name: 'rollouts', title: /Rollouts — / },
-  { key: '5', name: 'events', title: /Events — / },
+  { key: '1', name: 'nodes', header: 'Nodes', title: /Nodes — [\d,]+ · sort/ },
+  { key: '2', name: 'pods', header: 'Pods', title: /pods · sort/ },
+  { key: '3', name: 'volumes', header: 'Volumes', title: /Volume conflicts — / },
+  { key: '4', name: 'rollouts', header: 'Rollouts', title: /Rollouts — [\d,]+/ },
+  { key: '5', name: 'events', header: 'Events', title: /Events — / },
+  { key: ':podlist\r', name: 'podlist', header: 'Pod list', title: /Pods — [\d,]+ in / },
 ];
 
 const t = render(React.createElement(App, { contexts, keymap: loadKeymap(), width: 140, height: 40, initialView: 'events', onExit: () => undefined }));
 await sleep(300);
 const heapMounted = mb();
 
-// BENCH_PROFILE=DIR writes CPU profiles there: warm view switches, and each view's churn.
 const profileDir = process.env.BENCH_PROFILE;
 const session = profileDir ? new Session() : undefined;
 session?.connect();
 await session?.post('Profiler.enable');
 
 // ---- 1. view switches ----
-const cold = new Map<string, { latency: number; busy: number }>();
-const warm = new Map<string, { latency: number[]; busy: number[] }>();
+interface Switch {
+  frame: number;
+  drawn: number;
+  busy: number;
+}
+const cold = new Map<string, Switch>();
+const warm = new Map<string, Switch[]>();
+const body = (screen: string) => screen.split('\n').slice(2).join('\n');
 for (let round = 0; round <= ROUNDS; round++) {
   if (round === 1) await session?.post('Profiler.start');
   for (const v of VIEWS) {
     gc();
+    if (round === 0) await session?.post('Profiler.start');
     const e0 = performance.eventLoopUtilization();
     const start = performance.now();
     t.stdin.write(v.key);
-    let latency = NaN;
-    // Poll for the view's own frame (a frame that is not the previous view's).
-    for (let i = 0; i < 2000; i++) {
+    let frame = NaN;
+    let drawn = NaN;
+    // Poll for the view's first frame (its name in the header), then for its content.
+    for (let i = 0; i < 20000 && Number.isNaN(drawn); i++) {
       await new Promise((r) => setImmediate(r));
       const screen = t.lastFrame() ?? '';
-      if (v.title.test(screen.split('\n').slice(2).join('\n'))) {
-        latency = performance.now() - start;
-        break;
-      }
+      if (Number.isNaN(frame) && screen.startsWith(`kfleet ${v.header} `)) frame = performance.now() - start;
+      if (!Number.isNaN(frame) && v.title.test(body(screen)) && !/counting pods|sorting [\d,]+\//.test(screen)) drawn = performance.now() - start;
     }
     await sleep(150);
-    const cost = performance.eventLoopUtilization(e0).active;
-    if (round === 0) cold.set(v.name, { latency, busy: cost });
-    else {
-      const w = warm.get(v.name) ?? { latency: [], busy: [] };
-      w.latency.push(latency);
-      w.busy.push(cost);
-      warm.set(v.name, w);
-    }
+    const busyMs = performance.eventLoopUtilization(e0).active;
+    if (round === 0 && session) fs.writeFileSync(`${profileDir}/switch-cold-${v.name}.cpuprofile`, JSON.stringify((await session.post('Profiler.stop')).profile));
+    if (round === 0) cold.set(v.name, { frame, drawn, busy: busyMs });
+    else warm.set(v.name, [...(warm.get(v.name) ?? []), { frame, drawn, busy: busyMs }]);
   }
 }
 if (session) fs.writeFileSync(`${profileDir}/switch-warm.cpuprofile`, JSON.stringify((await session.post('Profiler.stop')).profile));
-console.log('\nview switch (key -> frame with the view; busy = event-loop active ms incl. background slices)');
+console.log('\nview switch: key -> frame showing the view / -> its content drawn (ms); busy = event-loop active ms incl. background slices');
 for (const v of VIEWS) {
   const c = cold.get(v.name)!;
   const w = warm.get(v.name)!;
-  line(`  ${v.name}`, `first ${f(c.latency)} ms (busy ${f(c.busy)}) · again p50 ${f(pct(w.latency, 50))} / max ${f(Math.max(...w.latency))} ms (busy p50 ${f(pct(w.busy, 50))})`);
+  const p50 = (k: keyof Switch) => f(pct(w.map((x) => x[k]), 50));
+  const max = (k: keyof Switch) => f(Math.max(...w.map((x) => x[k])));
+  line(`  ${v.name}`, `first ${f(c.frame)} / ${f(c.drawn)} (busy ${f(c.busy)}) · again p50 ${p50('frame')} / ${p50('drawn')}, max ${max('frame')} / ${max('drawn')} (busy p50 ${p50('busy')})`);
 }
 const heapVisited = mb();
 
@@ -180,6 +198,21 @@ function change(): void {
   }
 }
 const podKeys = [...store.list('pods').keys()];
+
+// ---- 2. idle ----
+{
+  t.stdin.write('2');
+  await sleep(500);
+  const f0 = t.frames.length;
+  const e0 = performance.eventLoopUtilization();
+  for (let s = 0; s < 5; s++) {
+    store.setState('pods', { lastSyncAt: Date.now() });
+    store.flush();
+    await sleep(1000);
+  }
+  console.log('\nidle (pods view, quiet cluster, a bookmark a second)');
+  line('  renders per second', `${f((t.frames.length - f0) / 5)} (busy ${f(performance.eventLoopUtilization(e0).active / 5)} ms/s)`);
+}
 
 console.log('\nchurn (busy ms per batch: notice + selectors + render + frame)');
 for (const v of VIEWS) {

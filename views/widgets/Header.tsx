@@ -72,8 +72,9 @@ export const HEADER_HEIGHT = 2;
 export function Header({ store, contextName, namespace, demo, readonly, kinds, viewTitle, width }: HeaderProps) {
   const [now, setNow] = useState(() => Date.now());
   const parts = useStore(store, (s) => JSON.stringify(syncSummary(s, kinds, Date.now())), [kinds, now]);
-  const anyStale = parts.includes('stale') || parts.includes('retry') || parts.includes('connecting');
-  // Tick once a second while something ages, so "stale 12s" counts up.
+  const anyStale = parts.includes('stale') || parts.includes('retry');
+  // Tick once a second while something ages, so "stale 12s" and "retry 5s" count; only this
+  // component re-renders. Nothing ages otherwise (a quiet cluster, "connecting…"): no timer.
   useEffect(() => {
     if (!anyStale) return;
     const t = setInterval(() => setNow(Date.now()), 1000);

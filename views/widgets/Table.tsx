@@ -80,6 +80,8 @@ export function formatRow<R>(laid: { col: Column<R>; width: number }[], row: R):
   return laid.map((c) => pad(c.col.get(row), c.width, c.col.align)).join(GAP);
 }
 
+const layouts = new WeakMap<readonly unknown[], { columns: readonly unknown[]; width: number; dataVersion: number | undefined; laid: unknown }>();
+
 function TableInner<R>(props: TableProps<R>) {
   const { rows, rowKey, columns, width, height, focused = true, onEnter, onCursor, rowColor, emptyText = 'nothing to show' } = props;
   const bodyHeight = Math.max(1, height - 1);
@@ -113,8 +115,15 @@ function TableInner<R>(props: TableProps<R>) {
     props.onSelected?.(rows.length > 0 ? rows[cursor] : undefined);
   }, [cursorRowKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Widths once per data change (and width change), not per keypress.
-  const laid = useMemo(() => layoutColumns(columns, rows, width, visible), [columns, rows, width, props.dataVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Widths once per data change (and width change), not per keypress; kept with the rows
+  // array, so a view opened again on the same rows measures nothing.
+  const laid = useMemo(() => {
+    const c = layouts.get(rows);
+    if (c && c.columns === columns && c.width === width && c.dataVersion === props.dataVersion) return c.laid as { col: Column<R>; width: number }[];
+    const l = layoutColumns(columns, rows, width, visible);
+    layouts.set(rows, { columns, width, dataVersion: props.dataVersion, laid: l });
+    return l;
+  }, [columns, rows, width, props.dataVersion]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const moveTo = (i: number) => {
     if (rows.length === 0) return;

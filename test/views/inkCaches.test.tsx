@@ -1,0 +1,102 @@
+// src/app/inkCaches.ts: Ink's text measuring remembered across frames. The caches must change
+// no frame (same text, byte for byte, with the cache on and off) and must do their job: a
+// frame that differs from the previous one by a few lines tokenizes only those (counted, not
+// timed). Ink and the views are loaded after the caches are installed, as src/cli.tsx does.
+import React from 'react'; // JSX in tests (test/ is outside tsconfig, so tsx uses the classic runtime)
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { inkCacheStats, installInkCaches, setInkOutputCache } from '../../src/app/inkCaches.js';
+import { stringWidthStats } from '../../src/app/stringWidthMemo.js';
+import { ClusterStore } from '../../src/store/clusterStore.js';
+import { FakeContexts, pod, syncAll, tick } from './fixtures.js';
+
+const status = await installInkCaches();
+const { render, cleanup } = await import('ink-testing-library');
+const { App } = await import('../../views/App.js');
+const { loadKeymap } = await import('../../src/keys/keymap.js');
+const hooked = (await import('string-width')).default;
+const real = (await import(new URL('../../node_modules/string-width/index.js', import.meta.url).href)).default as (s: string, o?: object) => number;
+
+const keymap = loadKeymap();
+
+function cluster(prefix = 'web'): FakeContexts {
+  const contexts = new FakeContexts(['cache']);
+  const store: ClusterStore = contexts.store;
+  const reasons = [undefined, 'CrashLoopBackOff', 'ImagePullBackOff'];
+  for (let i = 0; i < 120; i++) {
+    store.upsert('pods', pod(`team-${i % 4}`, `${prefix}-${String(i).padStart(3, '0')}-日本`, { node: `node-${i % 7}`, restarts: i % 5, waiting: reasons[i % 11 === 0 ? 1 + (i % 2) : 0] }));
+  }
+  syncAll(store);
+  store.flush();
+  return contexts;
+}
+
+/** Every frame Ink wrote while going through `keys` on the pod list and the pods tree. */
+async function frames(keys: string[]): Promise<string[]> {
+  const r = render(<App contexts={cluster()} keymap={keymap} initialView="podlist" width={100} height={24} onExit={() => {}} />);
+  await tick(20);
+  for (const k of keys) {
+    r.stdin.write(k);
+    await tick(5);
+  }
+  const out = [...r.frames];
+  r.unmount();
+  cleanup();
+  return out;
+}
+
+const KEYS = ['j', 'j', 'j', '\x1b[6~', 'k', '2', 'j', 'j', '\r', 'j', '4', '1', 'j', ':podlist\r', 'G', 'g'];
+
+describe('Ink caches (src/app/inkCaches.ts)', () => {
+  before(() => setInkOutputCache(true));
+  after(() => setInkOutputCache(true));
+
+  test('both caches are installed, and every string-width import is the memo', () => {
+    assert.deepEqual(status, { stringWidth: true, output: true });
+    assert.notEqual(hooked, real);
+    const before = stringWidthStats.computed;
+    hooked('▾ team-1 (30) · ✓');
+    hooked('▾ team-1 (30) · ✓');
+    assert.equal(stringWidthStats.computed, before + 1, 'the second call is remembered');
+  });
+
+  test('the memo gives string-width\'s widths', () => {
+    const samples = ['', 'plain ascii', '日本語', 'e\u0301', '👍🏽 ok', '\u001b[31mred\u001b[39m ▇▇▁▁', '│ ✓ synced · ⚠', 'ｱｲｳ', '\t', '한국어', 'x'.repeat(300)];
+    for (let round = 0; round < 2; round++) for (const s of samples) assert.equal(hooked(s), real(s), JSON.stringify(s));
+    assert.equal(hooked('日本語', { ambiguousIsNarrow: false }), real('日本語', { ambiguousIsNarrow: false }));
+  });
+
+  test('frames are the same with the cross-frame cache on and off', async () => {
+    setInkOutputCache(false);
+    const off = await frames(KEYS);
+    setInkOutputCache(true);
+    const on = await frames(KEYS);
+    assert.ok(off.length > KEYS.length, `one frame or more per key (${off.length})`);
+    assert.deepEqual(on, off);
+  });
+
+  test('moving the cursor one row tokenizes the changed lines, not the screen', async () => {
+    setInkOutputCache(true);
+    // Names no other test drew: their lines are not in the cache yet.
+    const r = render(<App contexts={cluster('api')} keymap={keymap} initialView="podlist" width={100} height={24} onExit={() => {}} />);
+    await tick(20);
+    r.stdin.write('j');
+    await tick(5);
+    const n0 = inkCacheStats.linesTokenized;
+    const f0 = r.frames.length;
+    r.stdin.write('j');
+    await tick(5);
+    const moved = inkCacheStats.linesTokenized - n0;
+    assert.equal(r.frames.length, f0 + 1, 'one frame');
+    // The row left and the row reached (and at most the status line); 22 rows are on screen.
+    assert.ok(moved >= 1 && moved <= 4, `lines tokenized for a one-row move: ${moved}`);
+    setInkOutputCache(false);
+    const n1 = inkCacheStats.linesTokenized;
+    r.stdin.write('j');
+    await tick(5);
+    assert.equal(inkCacheStats.linesTokenized, n1, 'with the cache off, nothing goes through it');
+    setInkOutputCache(true);
+    r.unmount();
+    cleanup();
+  });
+});
