@@ -2,6 +2,7 @@
 // (150,000 pods: ~45 MB of JSON, ~250 MB of parsed objects for a moment), so the list worker
 // parses it (listWorker.ts) and this thread receives only the numbers.
 import { parseQuantityOr } from '../model/quantity.js';
+import { itemsOf } from './jsonItems.js';
 import { ListPageError } from './listPage.js';
 import type { LeanPodMetrics, PodMetrics } from './types.js';
 
@@ -30,65 +31,33 @@ export function leanPodMetrics(p: Pick<PodMetrics, 'containers'>): LeanPodMetric
  * whole list's (150,000 pods: ~250 MB at once) living until the next full GC.
  */
 export function parsePodMetricsList(body: Uint8Array): PodMetricsEntry[] {
+  const text = decoder.decode(body);
   const out: PodMetricsEntry[] = [];
   let items = 0;
   try {
-    for (const [start, end] of itemsOf(body)) {
+    for (const [start, end] of itemsOf(text)) {
       items++;
-      const p = JSON.parse(decoder.decode(body.subarray(start, end))) as PodMetrics;
+      const p = JSON.parse(text.slice(start, end)) as PodMetrics;
       out.push([`${p.metadata?.namespace}/${p.metadata?.name}`, leanPodMetrics(p)]);
     }
   } catch {
     throw new ListPageError(`the server's pod metrics are not JSON (${body.length} bytes)`);
   }
-  if (items === 0 && !isEmptyList(body)) throw new ListPageError(`the server's pod metrics list has no items`);
+  if (items === 0 && !isEmptyList(text)) throw new ListPageError(`the server's pod metrics list has no items`);
   return out;
 }
 
 const decoder = new TextDecoder();
 
-function isEmptyList(body: Uint8Array): boolean {
+function isEmptyList(text: string): boolean {
   try {
-    const list = JSON.parse(decoder.decode(body)) as { items?: unknown };
+    const list = JSON.parse(text) as { items?: unknown };
     return Array.isArray(list.items) && list.items.length === 0;
   } catch {
-    throw new ListPageError(`the server's pod metrics are not JSON (${body.length} bytes)`);
+    throw new ListPageError(`the server's pod metrics are not JSON (${text.length} bytes)`);
   }
 }
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d;
-
-/**
- * The byte ranges of the objects in the top-level array of a JSON object (a list's `items`:
- * the only array directly under a Kubernetes list). Tracks strings and nesting only; each
- * range is then checked by JSON.parse. Throws on unbalanced input.
- */
-export function* itemsOf(b: Uint8Array): Generator<[number, number]> {
-  const stack: number[] = []; // open brackets
-  let inString = false;
-  let start = -1;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-      continue;
-    }
-    if (c === QUOTE) inString = true;
-    else if (c === LBRACE || c === LBRACKET) {
-      // An object opened directly in an array that is directly in the top-level object.
-      if (c === LBRACE && stack.length === 2 && stack[0] === LBRACE && stack[1] === LBRACKET) start = i;
-      stack.push(c);
-    } else if (c === RBRACE || c === RBRACKET) {
-      if (stack.pop() !== (c === RBRACE ? LBRACE : LBRACKET)) throw new SyntaxError('unbalanced JSON');
-      if (c === RBRACE && start >= 0 && stack.length === 2) {
-        yield [start, i + 1];
-        start = -1;
-      }
-    }
-  }
-  if (stack.length !== 0 || inString) throw new SyntaxError('truncated JSON');
-}
 
 /** Entries that came through a structured clone: share the name lists again on this thread. */
 export function reshareEntries(entries: PodMetricsEntry[]): Map<string, LeanPodMetrics> {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { listWorkerState, parsePage, parsePodMetrics, peekContinue } from '../../src/kube/pageParser.js';
 import { leanObject } from '../../src/kube/lean.js';
 import { ListPageError } from '../../src/kube/listPage.js';
-import { itemsOf } from '../../src/kube/podMetrics.js';
+import { itemsOf } from '../../src/kube/jsonItems.js';
 
 const rawPod = (name: string) => ({
   kind: 'Pod',
@@ -75,8 +75,8 @@ test('pod metrics are parsed to numbers, on the worker for a big answer and here
 
 test('itemsOf finds the items of a list, whatever their strings hold', () => {
   const list = { kind: 'PodMetricsList', metadata: { selfLink: '[{x}]' }, items: [{ a: '}{"]' }, { b: [{ c: '\\"}' }], d: { e: [] } }, {}] };
-  const bytes = new TextEncoder().encode(JSON.stringify(list, null, 1));
-  const items = [...itemsOf(bytes)].map(([s, e]) => JSON.parse(new TextDecoder().decode(bytes.subarray(s, e))));
+  const text = JSON.stringify(list, null, 1);
+  const items = [...itemsOf(text)].map(([s, e]) => JSON.parse(text.slice(s, e)));
   assert.deepEqual(items, list.items);
-  assert.throws(() => [...itemsOf(new TextEncoder().encode('{"items":[{"a":1}'))], /truncated/);
+  assert.throws(() => [...itemsOf('{"items":[{"a":1}')], /truncated/);
 });
