@@ -244,6 +244,13 @@ async function benchSize(pods: number, o: Options) {
 /** "12.3 / 456", or "> 12.3 / > 8192 (killed)" when kubectl was stopped at the RSS cap. */
 const kfig = (k: { wallS: number; peakRssMB: number; killedAtCapMB?: number }) => (k.killedAtCapMB ? `> ${k.wallS} / > ${k.killedAtCapMB} (killed at cap)` : `${k.wallS} / ${k.peakRssMB}`);
 
+/** RSS at the start, each quarter and the end of the churn: does it level off? */
+function rssQuarters(samples: { t: number; mb: number }[] | undefined): string {
+  if (!samples?.length) return '-';
+  const end = samples[samples.length - 1]!.t;
+  return [0, 0.25, 0.5, 0.75, 1].map((f) => samples.find((x) => x.t >= f * end)?.mb ?? '-').join(' / ');
+}
+
 function table(results: Record<string, any>[]): string {
   const rows: [string, (r: any) => unknown][] = [
     ['pods / nodes', (r) => `${r.pods.toLocaleString('en')} / ${r.nodes.toLocaleString('en')}`],
@@ -251,7 +258,8 @@ function table(results: Record<string, any>[]): string {
     ['kubectl get pods -A -o json: wall s / peak RSS MB', (r) => (r.kubectl ? kfig(r.kubectl.getPodsAJson) : '-')],
     ['kfleet first frame / first data, s', (r) => `${r.kfleet.firstFrameS} / ${r.kfleet.firstDataS}`],
     ['kfleet fully synced, s (ratio to get -A)', (r) => `${r.kfleet.syncedS} (${r.ratios?.syncedVsGet ?? '-'})`],
-    ['kfleet peak RSS after sync, MB (ratio to get -A)', (r) => `${r.kfleet.peakRssAfterSyncMB} (${r.ratios?.peakRssVsGet ?? '-'})`],
+    ['kfleet peak RSS until synced, MB (ratio to get -A)', (r) => `${r.kfleet.peakRssAfterSyncMB} (${r.ratios?.peakRssVsGet ?? '-'})`],
+    ['kfleet RSS 1 s after sync, MB', (r) => `${r.kfleet.rssAfterSyncMB}`],
     ['kfleet idle CPU %', (r) => `${r.kfleet.idleCpuPct} (after churn ${r.kfleet.idleCpuAfterChurnPct})`],
     ['key→frame scroll p50/p99 ms', (r) => `${r.kfleet.keys.scroll.p50} / ${r.kfleet.keys.scroll.p99}`],
     ['key→frame filter p50/p99 ms', (r) => `${r.kfleet.keys.filter.p50} / ${r.kfleet.keys.filter.p99}`],
@@ -263,6 +271,7 @@ function table(results: Record<string, any>[]): string {
     ['churn: lag events 1st/2nd half, catch-up ms', (r) => `${r.kfleet.churn.lagEventsFirstHalfAvg} / ${r.kfleet.churn.lagEventsSecondHalfAvg}, ${r.kfleet.churn.catchUpMs}`],
     ['churn: backlog', (r) => (r.kfleet.churn.backlog ? 'YES' : 'no')],
     ['churn: RSS start → end MB (growth)', (r) => `${r.kfleet.churn.rssStartMB} → ${r.kfleet.churn.rssEndMB} (${r.kfleet.churn.rssGrowthMB})`],
+    ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => rssQuarters(r.kfleet.churn.rssSamples)],
   ];
   const cells = rows.map(([name, f]) => [name, ...results.map((r) => String(f(r)))]);
   const widths = cells[0].map((_, i) => Math.max(...cells.map((c) => c[i].length)));
