@@ -4,14 +4,14 @@
 // row is then followed live until the new rollout completes or stalls.
 import { Box, Text } from 'ink';
 import fuzzysort from 'fuzzysort';
-import { useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useContext, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { diffTemplates, formatDiff, type TemplateDiff } from '../src/model/templateDiff.js';
 import type { RevisionEntry, UndoPatchPlan } from '../src/model/rollout.js';
 import type { ClusterStore } from '../src/store/clusterStore.js';
 import { ActionsContext } from './actionsContext.js';
 import { humanDuration, textWidth, thousands, truncate } from './format.js';
 import { RolloutHistoryView } from './RolloutHistoryView.js';
-import { getWorkload, historyOf, parseRowKey, planUndoFromStore, rolloutIndexFor, SHORT_KIND, type RolloutRow, type RolloutSnapshot } from './selectors/rollouts.js';
+import { getWorkload, historyOf, parseRowKey, planUndoFromStore, rolloutIndexFor, SHORT_KIND, type RolloutIndex, type RolloutRow, type RolloutSnapshot } from './selectors/rollouts.js';
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useStore } from './useStore.js';
 import { layoutColumns, Table, WIDTH_SAMPLE, type Column } from './widgets/Table.js';
@@ -168,28 +168,70 @@ export function undoConfirmDetails(plan: UndoPatchPlan, compactDiff: TemplateDif
 /** The columns fitted to a snapshot's rows (its get() reads the same rows). */
 const fitted = new WeakMap<RolloutSnapshot, { rows: readonly string[]; width: number; showNamespace: boolean; columns: Column<string>[] }>();
 
-/** Stores whose rollout index was built (it is kept live from then on). */
-const indexBuilt = new WeakSet<ClusterStore>();
-/** Reading a workload costs ~10 µs: from this many, the first frame does not wait for it. */
+/** From this many workloads the first render reads none of them (the background slices do). */
 export const PREPARE_WORKLOADS = 2000;
+/** A small store's index is built within the first render (~10 µs a workload). */
+const FIRST_SLICE_MS = 8;
+/** The background slices of a big first build, and how often they redraw its progress. */
+const SLICE_MS = 12;
+const PROGRESS_MS = 150;
 
-/** The shell's hint (ViewDef.preparing): the index to build over many workloads, or nothing. */
-export function rolloutsPreparing(store: ClusterStore): string | undefined {
-  if (indexBuilt.has(store)) return undefined;
-  const n = store.size('deployments') + store.size('statefulsets') + store.size('daemonsets');
-  return n >= PREPARE_WORKLOADS ? `reading ${thousands(n)} workloads…` : undefined;
+/** What the view draws while the index's first build runs. */
+const BUILDING: RolloutSnapshot = { order: [], rows: new Map(), version: -1 };
+
+const builds = new WeakMap<RolloutIndex, Set<() => void>>();
+
+/**
+ * Run the index's unfinished first build to the end in the background, SLICE_MS at a time
+ * between frames and keys, also when the view is closed meanwhile; `onProgress` hears about it.
+ */
+function finishBuild(index: RolloutIndex, onProgress: () => void): () => void {
+  let listeners = builds.get(index);
+  if (!listeners) {
+    const ls = new Set<() => void>();
+    builds.set(index, (listeners = ls));
+    let told = performance.now();
+    const run = () => {
+      if (index.step(SLICE_MS)) {
+        builds.delete(index);
+        for (const l of [...ls]) l();
+        return;
+      }
+      setImmediate(run);
+      if (performance.now() - told >= PROGRESS_MS) {
+        told = performance.now();
+        for (const l of [...ls]) l();
+      }
+    };
+    setImmediate(run);
+  }
+  const ls = listeners;
+  ls.add(onProgress);
+  return () => void ls.delete(onProgress);
 }
+
+/** The index's snapshot, or BUILDING while its first build runs (batches then re-render nothing). */
+function useRolloutSnapshot(store: ClusterStore, index: RolloutIndex): RolloutSnapshot {
+  const [, tick] = useReducer((x: number) => x + 1, 0);
+  const snap = useStore(store, (s, batch) => {
+    index.update(s, batch);
+    if (!batch && index.progress && workloadCount(s) < PREPARE_WORKLOADS) index.step(FIRST_SLICE_MS);
+    return index.progress ? BUILDING : index.current;
+  }, [index]);
+  const building = index.progress !== undefined;
+  useEffect(() => (building ? finishBuild(index, tick) : undefined), [index, building]);
+  return building ? BUILDING : snap === BUILDING ? index.current : snap;
+}
+
+const workloadCount = (store: ClusterStore) => store.size('deployments') + store.size('statefulsets') + store.size('daemonsets');
 
 export function RolloutsView({ store, width, height, namespace, filter }: ViewProps) {
   const shell = useShell();
   const actions = useContext(ActionsContext);
   // Kept per store and fed while the view is hidden: coming back rebuilds no row.
-  const index = useMemo(() => {
-    const ix = rolloutIndexFor(store);
-    indexBuilt.add(store);
-    return ix;
-  }, [store]);
-  const snap: RolloutSnapshot = useStore(store, (s, batch) => index.update(s, batch), [index]);
+  const index = useMemo(() => rolloutIndexFor(store), [store]);
+  const snap = useRolloutSnapshot(store, index);
+  const progress = index.progress;
   const sync = useStore(store, workloadSync, [], sameSync);
   const [historyKey, setHistoryKey] = useState<string | null>(null);
   const [follow, setFollow] = useState<Follow | null>(null);
@@ -308,7 +350,9 @@ export function RolloutsView({ store, width, height, namespace, filter }: ViewPr
 
   const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
   const failing = rows.filter((k) => snap.rows.get(k)?.failing).length;
-  let title = `Rollouts — ${thousands(rows.length)}${filter ? ` of ${thousands(snap.order.length)}` : ''} workloads${filter ? ` matching /${filter}` : ''} in ${where}${failing ? ` · ${failing} failing` : ''}`;
+  let title = progress
+    ? `Rollouts — counting rollouts… ${Math.floor((100 * progress.done) / Math.max(1, progress.total))}% (${thousands(progress.done)}/${thousands(progress.total)} workloads)`
+    : `Rollouts — ${thousands(rows.length)}${filter ? ` of ${thousands(snap.order.length)}` : ''} workloads${filter ? ` matching /${filter}` : ''} in ${where}${failing ? ` · ${failing} failing` : ''}`;
   if (sync.listing) title += ' · listing…';
   let warn: string | undefined;
   if (sync.forbidden.length) warn = `⚠ ${sync.forbidden.join(', ')} forbidden for this user: those rows are missing`;
@@ -332,7 +376,9 @@ export function RolloutsView({ store, width, height, namespace, filter }: ViewPr
   const empty =
     sync.forbidden.length === 3
       ? 'no access to deployments, statefulsets or daemonsets'
-      : sync.listing
+      : progress
+        ? 'counting rollouts…'
+        : sync.listing
         ? 'listing workloads…'
         : filter
           ? `no workload matches /${filter}`

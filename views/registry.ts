@@ -8,7 +8,7 @@ import { NodesView } from './NodesView.js';
 import { FleetView } from './FleetView.js';
 import { PodListView, podListPreparing } from './PodListView.js';
 import { EventsView } from './EventsView.js';
-import { RolloutsView, rolloutsPreparing } from './RolloutsView.js';
+import { RolloutsView } from './RolloutsView.js';
 import { PodsTreeView, podsTreePreparing } from './PodsTreeView.js';
 import { placeholderView } from './PlaceholderView.js';
 import { VolumesView, volumesPreparing } from './VolumesView.js';
@@ -43,7 +43,7 @@ export const VIEWS: ViewDef[] = [
   // Pods grouped by a label hierarchy (issue 4); the plain list stays as `podlist`.
   { name: 'pods', title: 'Pods', component: PodsTreeView, paletteAliases: ['po', 'pod'], kinds: ['pods'], hints: ['toggle', 'editHierarchy', 'sort', 'conventions', ...COMMON_HINTS], built: true, preparing: podsTreePreparing },
   { name: 'volumes', title: 'Volumes', component: VolumesView, paletteAliases: ['pvc', 'pv', 'vol'], kinds: ['persistentvolumeclaims', 'persistentvolumes', 'volumeattachments', 'pods', 'events'], hints: ['fix', 'risks', ...COMMON_HINTS], built: true, preparing: volumesPreparing },
-  { name: 'rollouts', title: 'Rollouts', component: RolloutsView, paletteAliases: ['deploy', 'deployments', 'ro', 'sts', 'ds'], kinds: ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'controllerrevisions'], hints: ['undo', 'history', ...COMMON_HINTS], built: true, preparing: rolloutsPreparing },
+  { name: 'rollouts', title: 'Rollouts', component: RolloutsView, paletteAliases: ['deploy', 'deployments', 'ro', 'sts', 'ds'], kinds: ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'controllerrevisions'], hints: ['undo', 'history', ...COMMON_HINTS], built: true },
   { name: 'events', title: 'Events', component: EventsView, paletteAliases: ['ev', 'event'], kinds: ['events'], hints: ['warningsOnly', ...COMMON_HINTS], built: true },
   { name: 'fleet', title: 'Fleet', component: FleetView, paletteAliases: ['clusters', 'contexts'], kinds: ['nodes'], hints: ['refresh', ...COMMON_HINTS], built: true },
   { name: 'podlist', title: 'Pod list', component: PodListView, paletteAliases: [], kinds: ['pods'], hints: COMMON_HINTS, built: true, preparing: podListPreparing },

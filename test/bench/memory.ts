@@ -155,7 +155,7 @@ tree.window(0, 40);
 console.log(`  (pods tree built in ${(performance.now() - t0).toFixed(0)} ms)`);
 measure('podTreeFor (LabelTree)');
 
-rolloutIndexFor(store);
+rolloutIndexFor(store).finish();
 measure('rolloutIndexFor');
 
 volumesSelectorFor(store);

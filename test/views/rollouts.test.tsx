@@ -420,3 +420,24 @@ describe('rollouts view', () => {
     assert.match(tableRows(s)[0]!, /^> shop\/checkout\s+✗ stalled\s+▇▁▁▁ 1\/3\s+3\/3\s+1 CrashLoopBackOff,…$/);
   });
 });
+
+describe('rollouts view on many workloads', () => {
+  test('the first build runs in slices with its progress shown; a change meanwhile is in the rows when they come', async () => {
+    const store = fullStore();
+    const complete = { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] };
+    for (let i = 0; i < 3000; i++) addDeployment(store, `bulk-${i % 20}`, `svc-${i}`, { images: [`svc:${i}`], replicas: 1, status: complete });
+    store.flush();
+    const t = mount({ store });
+    const first = t.screen();
+    assert.match(first, /Rollouts — counting rollouts… \d+% \([\d,]+\/3,012 workloads\)/, 'the first frame reads no workload');
+    // A workload that stalls while the index is being built.
+    addDeployment(store, 'zz', 'late', {
+      images: ['late:1'], replicas: 2,
+      status: { replicas: 2, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] },
+    });
+    store.flush();
+    const s = await screenMatching(t.screen, /Rollouts — 3,013 workloads in all namespaces · 6 failing/, 10_000);
+    const names = tableRows(s).map((l) => l.slice(2).split(/\s+/)[0]);
+    assert.deepEqual(names.slice(0, 3), ['shop/checkout', 'zz/late', 'analytics/reports']);
+  });
+});
