@@ -8,6 +8,11 @@
 // its row goes away).
 //
 // Hierarchy: this session's edit > --group-by > the saved setting > the default.
+//
+// A tree over PREPARE_PODS pods or more is built in the background (PodTreeModel.buildStep,
+// BUILD_SLICE_MS at a time, to the end even when the view is left meanwhile): the view shows
+// "grouping n of N pods…" and draws rows when it is done; keys for the tree typed meanwhile
+// are kept and applied to the whole tree then.
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { savedGroupBy, saveGroupBy, settingsPath } from '../src/config/settings.js';
@@ -240,12 +245,49 @@ const treeBuilt = new WeakMap<ClusterStore, string>();
 /** Grouping costs ~10 µs a pod: from this many pods, the first frame does not wait for it. */
 export const PREPARE_PODS = 5000;
 
+/** Background build: work per slice, and how often the view hears about progress. */
+const BUILD_SLICE_MS = 12;
+const PROGRESS_MS = 200;
+const builds = new WeakMap<PodTreeModel, Set<() => void>>();
+
+/** Run the model's unfinished first build to the end in the background; `onProgress` hears about it. */
+function finishBuild(model: PodTreeModel, onProgress: () => void): () => void {
+  let listeners = builds.get(model);
+  if (!listeners) {
+    const ls = new Set<() => void>();
+    builds.set(model, (listeners = ls));
+    let told = performance.now();
+    const run = () => {
+      if (model.buildStep(BUILD_SLICE_MS)) {
+        builds.delete(model);
+        for (const l of [...ls]) l();
+        return;
+      }
+      setImmediate(run);
+      if (performance.now() - told >= PROGRESS_MS) {
+        told = performance.now();
+        for (const l of [...ls]) l();
+      }
+    };
+    setImmediate(run);
+  }
+  const ls = listeners;
+  ls.add(onProgress);
+  return () => void ls.delete(onProgress);
+}
+
+/** Actions on the tree that wait for its build (applied to the whole tree when it is done). */
+const TREE_ACTIONS = new Set(['enter', 'toggle', 'expand', 'collapse', 'expandAll', 'collapseAll', 'depthMore', 'depthLess', 'sort', 'editHierarchy', 'conventions']);
+const NAV_STEPS = new Set(['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom']);
+
 /** The shell's hint (ViewDef.preparing): a tree to build over many pods, or nothing to wait for. */
 export function podsTreePreparing(store: ClusterStore, namespace: string | undefined): string | undefined {
   if (treeBuilt.get(store) === (namespace ?? '')) return undefined;
-  const n = namespace === undefined ? store.size('pods') : store.byIndex('podsByNamespace', namespace).size;
+  const n = scopeSize(store, namespace);
   return n >= PREPARE_PODS ? `grouping ${thousands(n)} pods…` : undefined;
 }
+
+const scopeSize = (store: ClusterStore, namespace: string | undefined) => (namespace === undefined ? store.size('pods') : store.byIndex('podsByNamespace', namespace).size);
 
 export function PodsTreeView({ store, width, height, namespace, filter, options }: ViewProps) {
   const shell = useShell();
@@ -269,7 +311,7 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
     const m =
       kept && kept.namespace === namespace && kept.spec === ui.spec && !expansionTouched.has(kept.model)
         ? kept.model
-        : podTreeFor(store, levels, namespace, () => podSearchIndex(store));
+        : podTreeFor(store, levels, namespace, () => podSearchIndex(store), scopeSize(store, namespace) >= PREPARE_PODS ? 0 : Infinity);
     keptTrees.set(store, { model: m, namespace, spec: ui.spec });
     expansionTouched.delete(m);
     treeBuilt.set(store, namespace ?? '');
@@ -282,6 +324,15 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
     model.update(fn);
   };
   useEffect(() => () => model.cancelFilter(), [model]);
+  const building = model.building;
+  useEffect(() => (building ? finishBuild(model, redraw) : undefined), [model, building !== undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Keys for the tree typed while it is built: applied in order once it is complete.
+  const deferred = useRef<{ nav: boolean; action: string }[]>([]).current;
+  const handlers = useRef<{ act: (a: string) => boolean; nav: (a: string) => boolean }>({ act: () => false, nav: () => false });
+  useEffect(() => {
+    if (building || deferred.length === 0) return;
+    for (const d of deferred.splice(0)) (d.nav ? handlers.current.nav : handlers.current.act)(d.action);
+  });
   useStore(
     store,
     (s, batch) => {
@@ -311,7 +362,7 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   if (cursor < ui.top) ui.top = cursor;
   if (cursor >= ui.top + listHeight) ui.top = cursor - listHeight + 1;
   ui.top = Math.max(0, Math.min(ui.top, Math.max(0, rowCount - listHeight)));
-  const visible = model.window(ui.top, listHeight);
+  const visible = building ? [] : model.window(ui.top, listHeight);
   // The name column grows to the widest name seen on screen and does not shrink back while
   // scrolling (no jitter); it resets when the hierarchy changes.
   for (const r of visible) ui.nameWidth = Math.max(ui.nameWidth, textWidth(rowLabel(r)));
@@ -367,8 +418,12 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
     }
   };
 
-  useViewActions((action) => {
+  const onAction = (action: string): boolean => {
     if (ui.mode === 'editor') return true; // the editor reads the keys itself
+    if (model.building && ui.mode === 'tree' && TREE_ACTIONS.has(action)) {
+      deferred.push({ nav: false, action });
+      return true;
+    }
     if (ui.mode === 'conventions') {
       if (action === 'conventions' || action === 'back') {
         ui.mode = 'tree';
@@ -444,14 +499,21 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
       default:
         return false;
     }
-  });
+  };
+  useViewActions(onAction);
 
-  useNavTarget((action) => {
+  const onNav = (action: string): boolean => {
+    if (model.building && NAV_STEPS.has(action)) {
+      deferred.push({ nav: true, action });
+      return true;
+    }
     const step = { up: -1, down: 1, pageUp: -listHeight, pageDown: listHeight, top: -1e9, bottom: 1e9 }[action];
     if (step === undefined) return false;
     select(cursorNow().index + step);
     return true;
-  }, ui.mode === 'tree' && detail === undefined);
+  };
+  useNavTarget(onNav, ui.mode === 'tree' && detail === undefined);
+  handlers.current = { act: onAction, nav: onNav };
 
   // ---- drawing ----
   if (detail) return <ObjectDetailView store={store} target={detail} width={width} height={height} filter={filter} onClose={() => setDetail(undefined)} />;
@@ -476,6 +538,8 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   if (model.filter) title = `${thousands(shown)} of ${thousands(total)} pods match /${model.filter}`;
   title += ` · sort ${model.sort === 'worst' ? 'worst first' : 'name'}${model.filter ? '' : ` · depth ${ui.depth}`} · by ${by} › pod`;
   if (model.searching !== undefined) title += ` · filtering… ${Math.floor(model.searching * 100)}%`;
+  // Not "n pods · sort": the tree is not shown before it is complete.
+  if (building) title = `grouping ${thousands(building.done)} of ${thousands(building.total)} pods… · by ${by} › pod`;
   if (podsState.phase === 'listing' || podsState.phase === 'relisting') title = `listing ${thousands(podsState.loaded)}${podsState.estimatedTotal ? `/~${thousands(podsState.estimatedTotal)}` : ''}… · ${title}`;
   const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
   const empty =
@@ -495,7 +559,9 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
       <Text bold wrap="truncate">
         {truncate(' '.repeat(MARK) + treeHeader(layout), width)}
       </Text>
-      {rowCount === 0 ? (
+      {building ? (
+        <Text dimColor>{truncate(`  grouping pods by ${by}…`, width)}</Text>
+      ) : rowCount === 0 ? (
         <Text dimColor>{truncate('  ' + empty, width)}</Text>
       ) : (
         visible.map((row, i) => {

@@ -771,8 +771,11 @@ export class LabelTree {
     this.expandToDepth(0);
   }
 
-  /** Expand groups with depth < d, collapse the rest (d = levels + 1 also opens pods). */
+  /** Expand groups with depth < d, collapse the rest (d = levels + 1 also opens pods). A no-op
+   *  (no recount, no version bump) when the depth is unchanged and no group or pod was opened
+   *  or closed since: the row counts kept up to date are already those of that depth. */
   expandToDepth(d: number): void {
+    if (d === this.depthLimit && this.overrides.size === 0) return;
     this.depthLimit = d;
     this.overrides.clear();
     this.recount(this.root);

@@ -132,6 +132,19 @@ export class NodeAllocationSelector {
     this.index.setNodeUsage(m.available ? nodeUsageFromMetrics(m.nodes.values()) : undefined);
   }
 
+  /**
+   * Rebuild the rows of changed nodes for about `budgetMs` (NodeAllocationIndex.buildRows):
+   * true when `rows()` has nothing left to build. The view runs it in slices after a count.
+   */
+  buildRows(budgetMs = Infinity): boolean {
+    return this.index.buildRows(budgetMs);
+  }
+
+  /** Node rows still to rebuild (progress of buildRows). */
+  get rowsPending(): number {
+    return this.index.rowsPending;
+  }
+
   /** All node rows by name (only the rows of changed nodes are rebuilt). */
   rows(): NodeRow[] {
     const v = this.index.version;

@@ -1,0 +1,215 @@
+// First builds run in slices (issue 9): the pods tree (PodTreeModel.buildStep) and the node
+// rows (NodeAllocationIndex.buildRows) end equal to a build done at once, also when change
+// batches arrive between slices. Nothing here is timed: a 0 ms budget gives the smallest
+// slice (the clock is read every 64 pods, every 16 rows).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { leanObject } from '../../src/kube/lean.js';
+import { RESOURCE_KINDS, type Node, type Pod } from '../../src/kube/types.js';
+import { computeNodeRows, NodeAllocationIndex } from '../../src/model/allocation.js';
+import { DEFAULT_HIERARCHY, LabelTree } from '../../src/model/labelTree.js';
+import { loadScenario } from '../../src/sim/scenarios/index.js';
+import { Store } from '../../src/sim/store.js';
+import { ClusterStore } from '../../src/store/clusterStore.js';
+import { NodeAllocationSelector } from '../../views/selectors/nodeAllocation.js';
+import { PodTreeModel, rebuildReference } from '../../views/selectors/podTree.js';
+
+function cluster(pods: number, nodes: number): ClusterStore {
+  const sim = new Store({ seed: 7 });
+  loadScenario(sim, { scenario: 'generated', pods, nodes });
+  const store = new ClusterStore(1e9); // notices on flush() only
+  for (const kind of RESOURCE_KINDS) {
+    let items: unknown[] = [];
+    try {
+      items = sim.list(kind);
+    } catch {
+      continue;
+    }
+    for (const o of items) store.upsert(kind, leanObject(kind, o as never));
+  }
+  store.flush();
+  return store;
+}
+
+let rv = 1_000_000;
+/** Changes spread over the store's pods: readiness flips, relabels (a pod moves group), deletes, new pods. */
+function churn(store: ClusterStore, seed: number, n = 40): void {
+  const keys = [...store.list('pods').keys()];
+  for (let i = 0; i < n; i++) {
+    const key = keys[(seed * 7919 + i * 104_729) % keys.length];
+    const p = store.get('pods', key);
+    if (!p) continue;
+    switch (i % 4) {
+      case 0: {
+        const cs = (p.status?.containerStatuses ?? []).map((c, j) => (j === 0 ? { ...c, ready: !c.ready, restartCount: (c.restartCount ?? 0) + 1 } : c));
+        store.upsert('pods', { ...p, metadata: { ...p.metadata, resourceVersion: String(rv++) }, status: { ...p.status, containerStatuses: cs } } as Pod);
+        break;
+      }
+      case 1:
+        store.upsert('pods', { ...p, metadata: { ...p.metadata, resourceVersion: String(rv++), labels: { ...p.metadata.labels, 'app.kubernetes.io/name': `moved-${seed}`, [`extra-${seed}`]: 'x' } } } as Pod);
+        break;
+      case 2:
+        store.remove('pods', key);
+        break;
+      case 3: {
+        const name = `${p.metadata.name}-new${rv}`;
+        const ns = i % 8 === 3 ? `fresh-${seed}` : p.metadata.namespace;
+        store.upsert('pods', { ...p, metadata: { ...p.metadata, name, namespace: ns, uid: `uid-${rv}`, resourceVersion: String(rv++) } } as Pod);
+        break;
+      }
+    }
+  }
+}
+
+/** A model built at once over the store now (the reference for the label-key counts). */
+function fresh(store: ClusterStore, namespace?: string): PodTreeModel {
+  const m = new PodTreeModel(DEFAULT_HIERARCHY, namespace);
+  m.sync(store, undefined);
+  return m;
+}
+
+const sameTree = (a: LabelTree, b: LabelTree) => assert.deepEqual(a.snapshot(), b.snapshot());
+
+describe('PodTreeModel: first build in slices', () => {
+  test('equals a build done at once; progress counts the pods', () => {
+    const store = cluster(3000, 40);
+    const m = new PodTreeModel(DEFAULT_HIERARCHY, undefined);
+    m.buildSliceMs = 0;
+    m.sync(store, undefined);
+    assert.deepEqual(m.building, { done: 64, total: 3000 });
+    let slices = 1;
+    while (!m.buildStep(0)) slices++;
+    assert.ok(slices > 10, `${slices} slices`);
+    assert.equal(m.building, undefined);
+    assert.equal(m.rebuilds, 1);
+    sameTree(m.tree, rebuildReference(m, store));
+    const once = fresh(store);
+    assert.deepEqual(m.rows(), once.rows());
+    assert.deepEqual(m.labelKeyList(), once.labelKeyList());
+  });
+
+  for (const namespace of [undefined, 'team-01']) {
+    test(`batches between slices are applied: equal to a fresh build at the end (${namespace ?? 'all namespaces'})`, () => {
+      const store = cluster(3000, 40);
+      if (namespace) assert.ok(store.byIndex('podsByNamespace', namespace).size > 200, 'namespace too small for the test');
+      const m = new PodTreeModel(DEFAULT_HIERARCHY, namespace);
+      m.live = true;
+      m.buildSliceMs = 0;
+      store.subscribe((b) => m.sync(store, b));
+      m.sync(store, undefined);
+      let slices = 1;
+      for (; !m.buildStep(0); slices++) {
+        // Every few slices a batch, over pods already added and pods still to come.
+        if (slices % 4 === 0) {
+          churn(store, slices);
+          store.flush();
+        }
+      }
+      assert.ok(slices > 8, `${slices} slices`);
+      sameTree(m.tree, rebuildReference(m, store));
+      assert.deepEqual(m.labelKeyList(), fresh(store, namespace).labelKeyList());
+      // And it stays incremental afterwards.
+      churn(store, 999);
+      store.flush();
+      sameTree(m.tree, rebuildReference(m, store));
+      assert.equal(m.rebuilds, 1);
+    });
+  }
+
+  test('a model fed no batches catches up at the end when asked to sync meanwhile', () => {
+    const store = cluster(2000, 30);
+    const m = new PodTreeModel(DEFAULT_HIERARCHY, undefined);
+    m.buildSliceMs = 0;
+    m.sync(store, undefined);
+    for (let i = 0; i < 5; i++) m.buildStep(0);
+    churn(store, 3);
+    store.flush();
+    m.sync(store, undefined); // a notice that may have been missed
+    while (!m.buildStep(0));
+    sameTree(m.tree, rebuildReference(m, store));
+  });
+
+  test('a filter set during the build matches the whole tree at the end', () => {
+    const store = cluster(2000, 30);
+    const m = new PodTreeModel(DEFAULT_HIERARCHY, undefined);
+    m.live = true;
+    m.buildSliceMs = 0;
+    m.filterSliceMs = 0;
+    store.subscribe((b) => m.sync(store, b));
+    m.sync(store, undefined);
+    for (let i = 0; i < 5; i++) m.buildStep(0);
+    m.setFilter('team-01');
+    m.finishFilter();
+    churn(store, 5);
+    store.flush();
+    while (!m.buildStep(0));
+    const once = fresh(store);
+    once.setFilter('team-01');
+    once.finishFilter();
+    sameTree(m.filtered!, once.filtered!);
+  });
+});
+
+describe('NodeAllocationIndex.buildRows in slices', () => {
+  function filled(store: ClusterStore): NodeAllocationIndex {
+    const idx = new NodeAllocationIndex();
+    for (const n of store.list('nodes').values()) idx.upsertNode(n);
+    for (const [k, p] of store.list('pods')) idx.upsertPod(p, k);
+    return idx;
+  }
+
+  test('rows built in slices equal rows() built at once', () => {
+    const store = cluster(3000, 200);
+    const sliced = filled(store);
+    assert.equal(sliced.rowsPending, 200);
+    let slices = 1;
+    while (!sliced.buildRows(0)) slices++;
+    assert.ok(slices > 5, `${slices} slices`);
+    assert.equal(sliced.rowsPending, 0);
+    assert.deepEqual(sliced.rows(), filled(store).rows());
+  });
+
+  test('changes between slices are picked up', () => {
+    const store = cluster(3000, 200);
+    const idx = filled(store);
+    for (let slice = 0; !idx.buildRows(0); slice++) {
+      if (slice % 3 !== 0) continue;
+      churn(store, slice, 20);
+      for (const [k, p] of store.list('pods')) if (idx.pod(k) !== p) idx.upsertPod(p, k);
+      for (const k of [...idx.podKeys()]) if (!store.get('pods', k)) idx.deletePod(k);
+    }
+    const nodes = [...store.list('nodes').values()] as Node[];
+    assert.deepEqual(idx.rows(), computeNodeRows(nodes, [...store.list('pods').values()]));
+  });
+
+  test('the selector: count in slices, then rows in slices, equal to a sync done at once', () => {
+    const store = cluster(3000, 200);
+    const sel = new NodeAllocationSelector(store, true);
+    sel.sync(undefined, 0);
+    while (!sel.step(0));
+    assert.ok(sel.rowsPending > 0);
+    while (!sel.buildRows(0));
+    const once = new NodeAllocationSelector(store, true);
+    once.sync(undefined);
+    assert.deepEqual(sel.rows(), once.rows());
+  });
+});
+
+describe('LabelTree.expandToDepth', () => {
+  test('a no-op when the depth is unchanged and nothing was opened or closed since', () => {
+    const store = cluster(500, 10);
+    const t = new LabelTree(DEFAULT_HIERARCHY, store.list('pods').values(), { expandDepth: 1 });
+    const rows = t.visibleRows();
+    const [version, visited] = [t.version, t.nodesVisited];
+    t.expandToDepth(1);
+    assert.deepEqual([t.version, t.nodesVisited], [version, visited]);
+    t.expandToDepth(2); // another depth: a recount
+    assert.ok(t.version > version && t.nodesVisited > visited);
+    const first = t.rowAt(0)!;
+    t.toggle(first);
+    t.expandToDepth(2); // same depth, but a group was closed: reopened
+    assert.equal(t.rowAt(0)!.expanded, true);
+    t.expandToDepth(1);
+    assert.deepEqual(t.visibleRows(), rows);
+  });
+});
