@@ -2,7 +2,7 @@
 // rows (NodeAllocationIndex.buildRows) end equal to a build done at once, also when change
 // batches arrive between slices. Nothing here is timed: a 0 ms budget gives the smallest
 // slice (the clock is read every 64 pods, every 16 rows).
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { leanObject } from '../../src/kube/lean.js';
 import { RESOURCE_KINDS, type Node, type Pod } from '../../src/kube/types.js';
@@ -14,10 +14,16 @@ import { ClusterStore } from '../../src/store/clusterStore.js';
 import { NodeAllocationSelector } from '../../views/selectors/nodeAllocation.js';
 import { PodTreeModel, rebuildReference } from '../../views/selectors/podTree.js';
 
+// A store's pending notice is a timer (here ~11 days long): close them all, or this file's
+// process would wait for it.
+const stores: ClusterStore[] = [];
+after(() => stores.forEach((s) => s.close()));
+
 function cluster(pods: number, nodes: number): ClusterStore {
   const sim = new Store({ seed: 7 });
   loadScenario(sim, { scenario: 'generated', pods, nodes });
   const store = new ClusterStore(1e9); // notices on flush() only
+  stores.push(store);
   for (const kind of RESOURCE_KINDS) {
     let items: unknown[] = [];
     try {
