@@ -142,14 +142,16 @@ describe('switching to a view with a big model to build', () => {
   });
 
   test('the nodes view counts every pod to the end after it is left, rows included', async () => {
-    const store = generated(16_000, 300);
+    // Big enough that the count takes many slices even on a fast machine: whether it is still
+    // running when the test looks depends on scheduling (a loaded CI machine polls late).
+    const store = generated(48_000, 300);
     const r = render(<App contexts={contextsOf(store)} keymap={keymap} width={140} height={30} initialView="events" onExit={() => {}} />);
     await tick(30);
     r.stdin.write('1');
     await until(() => (r.lastFrame() ?? '').startsWith('kfleet Nodes'), () => 'nodes');
     const sel = nodeAllocationFor(store);
-    assert.ok(sel.progress, 'the first count was done in one render: the cluster is too small for this test');
-    assert.match(r.lastFrame() ?? '', /counting pods [\d,]+\/16,000…/);
+    assert.ok(sel.progress, 'the first count was done before the view was seen: the cluster is too small for this test');
+    assert.ok(r.frames.some((f) => /counting pods [\d,]+\/48,000…/.test(f)), 'a frame shows the count in progress');
     r.stdin.write('5'); // leave at once
     let built = 0;
     const rows = sel.index.rows.bind(sel.index);
