@@ -8,6 +8,7 @@
 // Data: NodeAllocationSelector is fed the store's change batches (O(changed pods)); the rows
 // of the changed nodes only are rebuilt; sorting 5,000 rows takes ~2 ms, so it is redone on
 // a change. Only the visible rows are formatted (Table).
+import { finishInBackground, isRunning } from './backgroundWork.js';
 import { Box, Text } from 'ink';
 import fuzzysort from 'fuzzysort';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
@@ -270,47 +271,29 @@ const BIG_CLUSTER_PODS = 20_000;
 const SLICE_MS = 12;
 const PROGRESS_MS = 250;
 
-/** Selectors with a background pass (count, then rows) under way: who to tell. */
-const passes = new WeakMap<NodeAllocationSelector, Set<() => void>>();
 /** Of a pass building rows (its count done): how many rows it had to build. */
 const rowPhase = new WeakMap<NodeAllocationSelector, { total: number }>();
 
 /** Whether the selector's first pass (count or rows) is still under way: the view waits for it. */
-const passBusy = (sel: NodeAllocationSelector) => sel.progress !== undefined || passes.has(sel);
+const passBusy = (sel: NodeAllocationSelector) => sel.progress !== undefined || isRunning(sel);
 
 /** Run the selector's unfinished pass to the end in the background; `onProgress` hears about it. */
 function finishPass(sel: NodeAllocationSelector, onProgress: () => void): () => void {
-  let listeners = passes.get(sel);
-  if (!listeners) {
-    const ls = new Set<() => void>();
-    passes.set(sel, (listeners = ls));
-    let told = performance.now();
-    const run = () => {
-      // The count, then the rows of every node (all changed by the count) in slices too, not
-      // in the render of the key that shows them; batches meanwhile mark more rows to build.
-      let done = sel.step(SLICE_MS);
-      if (done) {
-        if (!rowPhase.has(sel)) rowPhase.set(sel, { total: sel.rowsPending });
-        done = sel.buildRows(SLICE_MS);
-      }
-      if (done) {
-        passes.delete(sel);
-        rowPhase.delete(sel);
-        sel.rows(); // lists the built rows: no row is built here
-        for (const l of [...ls]) l();
-        return;
-      }
-      setImmediate(run);
-      if (performance.now() - told >= PROGRESS_MS) {
-        told = performance.now();
-        for (const l of [...ls]) l();
-      }
-    };
-    setImmediate(run);
-  }
-  const ls = listeners;
-  ls.add(onProgress);
-  return () => void ls.delete(onProgress);
+  const step = () => {
+    // The count, then the rows of every node (all changed by the count) in slices too, not
+    // in the render of the key that shows them; batches meanwhile mark more rows to build.
+    let done = sel.step(SLICE_MS);
+    if (done) {
+      if (!rowPhase.has(sel)) rowPhase.set(sel, { total: sel.rowsPending });
+      done = sel.buildRows(SLICE_MS);
+    }
+    if (done) {
+      rowPhase.delete(sel);
+      sel.rows(); // lists the built rows: no row is built here
+    }
+    return done;
+  };
+  return finishInBackground(sel, step, onProgress, PROGRESS_MS);
 }
 
 /**

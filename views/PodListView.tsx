@@ -1,5 +1,6 @@
 // The plain pods list (kubectl get pods -A): NAMESPACE NAME READY STATUS RESTARTS NODE AGE.
 // Rows are store keys kept sorted incrementally; only the visible ones are formatted.
+import { finishInBackground } from './backgroundWork.js';
 import { Box } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Pod } from '../src/kube/types.js';
@@ -231,33 +232,11 @@ export function podListKeysFor(store: ClusterStore): PodListKeys {
   return liveModel(store, 'podListKeys', () => new PodListKeys(store), (m, batch) => m.apply(batch));
 }
 
-const sorts = new WeakMap<PodListKeys, Set<() => void>>();
-
 /**
  * Run a first sort to the end in the background, SLICE_MS at a time (also after the view is
  * closed: the keys changed meanwhile wait for it); `onProgress` hears about it ~4 times a second.
  */
-function finishSort(model: PodListKeys, onProgress: () => void): () => void {
-  let listeners = sorts.get(model);
-  if (!listeners) {
-    const ls = new Set<() => void>();
-    sorts.set(model, (listeners = ls));
-    let told = performance.now();
-    const run = () => {
-      const done = model.step(SLICE_MS);
-      if (done) sorts.delete(model);
-      else setImmediate(run);
-      if (done || performance.now() - told >= 250) {
-        told = performance.now();
-        for (const l of [...ls]) l();
-      }
-    };
-    setImmediate(run);
-  }
-  const ls = listeners;
-  ls.add(onProgress);
-  return () => void ls.delete(onProgress);
-}
+const finishSort = (model: PodListKeys, onProgress: () => void) => finishInBackground(model, () => model.step(SLICE_MS), onProgress, 250);
 
 /** The shell's hint (ViewDef.preparing): a big first sort, or nothing to wait for. */
 export function podListPreparing(store: ClusterStore, namespace: string | undefined): string | undefined {

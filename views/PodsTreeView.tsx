@@ -13,6 +13,7 @@
 // BUILD_SLICE_MS at a time, to the end even when the view is left meanwhile): the view shows
 // "grouping n of N pods…" and draws rows when it is done; keys for the tree typed meanwhile
 // are kept and applied to the whole tree then.
+import { finishInBackground } from './backgroundWork.js';
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { savedGroupBy, saveGroupBy, settingsPath } from '../src/config/settings.js';
@@ -248,33 +249,8 @@ export const PREPARE_PODS = 5000;
 /** Background build: work per slice, and how often the view hears about progress. */
 const BUILD_SLICE_MS = 12;
 const PROGRESS_MS = 200;
-const builds = new WeakMap<PodTreeModel, Set<() => void>>();
-
 /** Run the model's unfinished first build to the end in the background; `onProgress` hears about it. */
-function finishBuild(model: PodTreeModel, onProgress: () => void): () => void {
-  let listeners = builds.get(model);
-  if (!listeners) {
-    const ls = new Set<() => void>();
-    builds.set(model, (listeners = ls));
-    let told = performance.now();
-    const run = () => {
-      if (model.buildStep(BUILD_SLICE_MS)) {
-        builds.delete(model);
-        for (const l of [...ls]) l();
-        return;
-      }
-      setImmediate(run);
-      if (performance.now() - told >= PROGRESS_MS) {
-        told = performance.now();
-        for (const l of [...ls]) l();
-      }
-    };
-    setImmediate(run);
-  }
-  const ls = listeners;
-  ls.add(onProgress);
-  return () => void ls.delete(onProgress);
-}
+const finishBuild = (model: PodTreeModel, onProgress: () => void) => finishInBackground(model, () => model.buildStep(BUILD_SLICE_MS), onProgress, PROGRESS_MS);
 
 /** Actions on the tree that wait for its build (applied to the whole tree when it is done). */
 const TREE_ACTIONS = new Set(['enter', 'toggle', 'expand', 'collapse', 'expandAll', 'collapseAll', 'depthMore', 'depthLess', 'sort', 'editHierarchy', 'conventions']);

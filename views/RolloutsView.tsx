@@ -2,6 +2,7 @@
 // progress, failing ones first, each failing row saying why its pods fail. `enter`/`h` opens
 // the revision history; `u` rolls back (after the shell's confirm) through Actions, and the
 // row is then followed live until the new rollout completes or stalls.
+import { finishInBackground } from './backgroundWork.js';
 import { Box, Text } from 'ink';
 import fuzzysort from 'fuzzysort';
 import { useContext, useEffect, useMemo, useReducer, useRef, useState } from 'react';
@@ -179,36 +180,11 @@ const PROGRESS_MS = 150;
 /** What the view draws while the index's first build runs. */
 const BUILDING: RolloutSnapshot = { order: [], rows: new Map(), version: -1 };
 
-const builds = new WeakMap<RolloutIndex, Set<() => void>>();
-
 /**
  * Run the index's unfinished first build to the end in the background, SLICE_MS at a time
  * between frames and keys, also when the view is closed meanwhile; `onProgress` hears about it.
  */
-function finishBuild(index: RolloutIndex, onProgress: () => void): () => void {
-  let listeners = builds.get(index);
-  if (!listeners) {
-    const ls = new Set<() => void>();
-    builds.set(index, (listeners = ls));
-    let told = performance.now();
-    const run = () => {
-      if (index.step(SLICE_MS)) {
-        builds.delete(index);
-        for (const l of [...ls]) l();
-        return;
-      }
-      setImmediate(run);
-      if (performance.now() - told >= PROGRESS_MS) {
-        told = performance.now();
-        for (const l of [...ls]) l();
-      }
-    };
-    setImmediate(run);
-  }
-  const ls = listeners;
-  ls.add(onProgress);
-  return () => void ls.delete(onProgress);
-}
+const finishBuild = (index: RolloutIndex, onProgress: () => void) => finishInBackground(index, () => index.step(SLICE_MS), onProgress, PROGRESS_MS);
 
 /** The index's snapshot, or BUILDING while its first build runs (batches then re-render nothing). */
 function useRolloutSnapshot(store: ClusterStore, index: RolloutIndex): RolloutSnapshot {
