@@ -1,12 +1,28 @@
 // Hidden benchmark instrumentation, off by default. With KFLEET_TRACE=FILE, kfleet appends
 // JSON lines to FILE: a `frame` per terminal write (what Ink drew), and a `tick` per second
-// (RSS, event-loop utilisation and delay, the newest resourceVersion the store applied).
+// (RSS, event-loop utilisation and delay, the newest resourceVersion the store applied), a `gc`
+// per main-thread garbage collection of 5 ms or more, and what other modules note with traceEvent
+// (e.g. each metrics poll's cost).
 // `npm run bench` (test/bench/) reads them. Times are epoch milliseconds with sub-ms precision.
 import fs from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ClusterStore } from '../store/clusterStore.js';
 
 const now = () => performance.timeOrigin + performance.now();
+
+let sink: ((o: object) => void) | undefined;
+
+/** A line in the trace when tracing is on; nothing otherwise. */
+export function traceEvent(event: string, fields: object): void {
+  sink?.({ t: now(), event, ...fields });
+}
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
 
 /** Start tracing when KFLEET_TRACE is set; `store` gives the current context's store. */
 export function installTrace(store: () => ClusterStore | undefined): void {
@@ -14,6 +30,14 @@ export function installTrace(store: () => ClusterStore | undefined): void {
   if (!file) return;
   const fd = fs.openSync(file, 'a');
   const line = (o: object) => fs.writeSync(fd, JSON.stringify(o) + '\n');
+  sink = line;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration < 5) continue;
+      const kind = ((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind ?? -1;
+      line({ t: performance.timeOrigin + e.startTime, event: 'gc', ms: Math.round(e.duration * 10) / 10, kind: GC_KINDS[kind] ?? String(kind) });
+    }
+  }).observe({ entryTypes: ['gc'] });
   const snap = () => {
     const s = store();
     return s ? { pods: s.size('pods'), phase: s.state('pods').phase, rv: s.latestResourceVersion } : {};
