@@ -121,6 +121,39 @@ export class KubeClient {
     return body;
   }
 
+  /**
+   * A 2xx answer's body handed to `read` as a stream of chunks (an answer too big to hold whole);
+   * else a KubeError. The timeout bounds the whole exchange; what `read` throws passes through,
+   * a failure of the connection while reading becomes a KubeError.
+   */
+  async streamed<T>(path: string, read: (chunks: AsyncIterable<Uint8Array>) => Promise<T>, opts: RequestOptions = {}): Promise<T> {
+    const whole = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, whole]) : whole;
+    const failed = (e: unknown) => (opts.signal?.aborted || e instanceof KubeError ? e : networkError(e, this.server, whole.aborted));
+    let res: Response;
+    try {
+      res = await this.raw(path, { ...opts, signal });
+      if (!res.ok) throw statusError(res.status, await res.text(), path);
+    } catch (e) {
+      throw failed(e);
+    }
+    const body = res.body;
+    const chunks = async function* () {
+      if (!body) return;
+      try {
+        for await (const chunk of body) yield chunk;
+      } catch (e) {
+        throw failed(e);
+      }
+    };
+    try {
+      return await read(chunks());
+    } finally {
+      // Stop the download when `read` gave up early (a malformed answer).
+      if (body && !body.locked) await body.cancel().catch(() => {});
+    }
+  }
+
   /** The body of a 2xx answer, unparsed (the caller may peek before parsing); else a KubeError. */
   async text(path: string, opts: RequestOptions = {}): Promise<string> {
     // The whole exchange, body included, is bounded by the timeout.

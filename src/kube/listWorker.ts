@@ -6,13 +6,12 @@
 import { parentPort } from 'node:worker_threads';
 import { listedBytes } from './heap.js';
 import { ListPageError, parseListPage } from './listPage.js';
-import { parsePodMetricsList } from './podMetrics.js';
 import type { ResourceKind } from './types.js';
 
 export interface PageRequest {
   id: number;
-  /** A list page of this kind, or a metrics.k8s.io PodMetricsList. */
-  kind: ResourceKind | 'podmetrics';
+  /** A list page of this kind. */
+  kind: ResourceKind;
   body: ArrayBuffer;
 }
 
@@ -30,12 +29,8 @@ function describe(text: string): string {
 parentPort!.on('message', (req: PageRequest) => {
   let reply: PageReply;
   try {
-    if (req.kind === 'podmetrics') {
-      reply = { id: req.id, page: parsePodMetricsList(new Uint8Array(req.body)) };
-    } else {
-      const text = decoder.decode(req.body);
-      reply = { id: req.id, page: parseListPage(req.kind, text, describe) };
-    }
+    const text = decoder.decode(req.body);
+    reply = { id: req.id, page: parseListPage(req.kind, text, describe) };
     // This heap holds only dead pages: a full GC here is cheap and keeps it small.
     listedBytes(req.body.byteLength, 64 * 2 ** 20);
   } catch (e) {

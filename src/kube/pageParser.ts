@@ -9,12 +9,10 @@
 // nothing. The next list (a relist) starts a new one.
 import { Worker } from 'node:worker_threads';
 import { describeBody } from './client.js';
-import { listedBytes } from './heap.js';
 import { resharePod } from './lean.js';
 import { ListPageError, parseListPage, type LeanPage } from './listPage.js';
 import type { PageReply, PageRequest } from './listWorker.js';
-import { parsePodMetricsList, reshareEntries, type PodMetricsEntry } from './podMetrics.js';
-import type { LeanPodMetrics, Pod, ResourceKind } from './types.js';
+import type { Pod, ResourceKind } from './types.js';
 
 interface Pending {
   resolve: (p: unknown) => void;
@@ -71,7 +69,6 @@ export async function parsePage<K extends ResourceKind>(kind: K, body: ArrayBuff
   if (!w) {
     const text = decoder.decode(body);
     const page = parseListPage(kind, text, describeBody);
-    listedBytes(text.length);
     return page;
   }
   const page = (await inWorker(w, kind, body)) as LeanPage;
@@ -79,14 +76,6 @@ export async function parsePage<K extends ResourceKind>(kind: K, body: ArrayBuff
   const items = page.items as Pod[];
   for (let i = 0; i < items.length; i++) items[i] = resharePod(items[i]!, seen);
   return page as LeanPage<K>;
-}
-
-/** A metrics.k8s.io PodMetricsList answer, parsed and leaned (on the list worker when there is one). */
-export async function parsePodMetrics(body: ArrayBuffer): Promise<Map<string, LeanPodMetrics>> {
-  // A small answer is parsed here: cheaper than waking a stopped worker.
-  const w = body.byteLength >= 1 << 20 ? getWorker() : undefined;
-  if (!w) return reshareEntries(parsePodMetricsList(new Uint8Array(body)));
-  return reshareEntries((await inWorker(w, 'podmetrics', body)) as PodMetricsEntry[]);
 }
 
 function inWorker(w: Worker, kind: PageRequest['kind'], body: ArrayBuffer): Promise<unknown> {

@@ -1,13 +1,11 @@
 // metrics.k8s.io PodMetrics lists, leaned. On a big cluster one poll answers every pod at once
-// (150,000 pods: ~45 MB of JSON, ~250 MB of parsed objects for a moment), so the list worker
-// parses it (listWorker.ts) and this thread receives only the numbers.
+// (150,000 pods: ~45 MB of JSON, ~250 MB of parsed objects if parsed whole), so the answer is
+// read as it streams in, item by item, in short slices between which the UI draws: neither the
+// body nor its parsed objects are ever held whole, and only numbers are kept.
 import { parseQuantityOr } from '../model/quantity.js';
-import { itemsOf } from './jsonItems.js';
+import { ItemSplitter } from './jsonItems.js';
 import { ListPageError } from './listPage.js';
 import type { LeanPodMetrics, PodMetrics } from './types.js';
-
-/** One pod's usage: its key ("namespace/name") and its lean metrics. */
-export type PodMetricsEntry = [key: string, metrics: LeanPodMetrics];
 
 /**
  * Only what the views read: per container, CPU in nanocores and memory in bytes, as plain
@@ -25,50 +23,63 @@ export function leanPodMetrics(p: Pick<PodMetrics, 'containers'>): LeanPodMetric
   return { containers: shareNames(names), usage };
 }
 
-/**
- * A PodMetricsList answer → entries. Throws ListPageError when it is not one. Each item is
- * parsed on its own (itemsOf), so the parsed objects of one pod die young instead of the
- * whole list's (150,000 pods: ~250 MB at once) living until the next full GC.
- */
-export function parsePodMetricsList(body: Uint8Array): PodMetricsEntry[] {
-  const text = decoder.decode(body);
-  const out: PodMetricsEntry[] = [];
-  let items = 0;
-  try {
-    for (const [start, end] of itemsOf(text)) {
-      items++;
-      const p = JSON.parse(text.slice(start, end)) as PodMetrics;
-      out.push([`${p.metadata?.namespace}/${p.metadata?.name}`, leanPodMetrics(p)]);
+/** Reads a PodMetricsList answer pushed in chunks (cut anywhere) into lean metrics by pod key. */
+export class PodMetricsReader {
+  private readonly splitter = new ItemSplitter();
+  private readonly decoder = new TextDecoder();
+  private bytes = 0;
+  readonly metrics = new Map<string, LeanPodMetrics>();
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.byteLength;
+    this.text(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  /** The answer is complete: its metrics, or a ListPageError when it is not a PodMetricsList. */
+  end(): Map<string, LeanPodMetrics> {
+    this.text(this.decoder.decode());
+    try {
+      this.splitter.end();
+    } catch {
+      throw this.notJson();
     }
-  } catch {
-    throw new ListPageError(`the server's pod metrics are not JSON (${body.length} bytes)`);
+    if (!this.splitter.sawList) throw new ListPageError(`the server's pod metrics list has no items`);
+    return this.metrics;
   }
-  if (items === 0 && !isEmptyList(text)) throw new ListPageError(`the server's pod metrics list has no items`);
-  return out;
+
+  private text(t: string): void {
+    try {
+      this.splitter.push(t, (item) => {
+        const p = JSON.parse(item) as PodMetrics;
+        this.metrics.set(`${p.metadata?.namespace}/${p.metadata?.name}`, leanPodMetrics(p));
+      });
+    } catch {
+      throw this.notJson();
+    }
+  }
+
+  private notJson(): ListPageError {
+    return new ListPageError(`the server's pod metrics are not JSON (${this.bytes} bytes)`);
+  }
 }
 
-const decoder = new TextDecoder();
-
-function isEmptyList(text: string): boolean {
-  try {
-    const list = JSON.parse(text) as { items?: unknown };
-    return Array.isArray(list.items) && list.items.length === 0;
-  } catch {
-    throw new ListPageError(`the server's pod metrics are not JSON (${text.length} bytes)`);
+/**
+ * A PodMetricsList answer's body, read chunk by chunk into lean metrics. Work is cut into
+ * slices of ~8 ms with a turn of the event loop between them, so keys and frames go on while
+ * 150,000 pods' metrics are read (chunks that have already arrived would otherwise be read in
+ * one go: an async iterator's next chunk resolves without yielding to I/O).
+ */
+export async function readPodMetrics(chunks: AsyncIterable<Uint8Array>): Promise<Map<string, LeanPodMetrics>> {
+  const reader = new PodMetricsReader();
+  let sliceStart = performance.now();
+  for await (const chunk of chunks) {
+    reader.push(chunk);
+    if (performance.now() - sliceStart > 8) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
   }
-}
-
-
-/** Entries that came through a structured clone: share the name lists again on this thread. */
-export function reshareEntries(entries: PodMetricsEntry[]): Map<string, LeanPodMetrics> {
-  const seen = new Map<readonly string[], readonly string[]>();
-  const out = new Map<string, LeanPodMetrics>();
-  for (const [key, m] of entries) {
-    let names = seen.get(m.containers);
-    if (names === undefined) seen.set(m.containers, (names = shareNames(m.containers as string[])));
-    out.set(key, names === m.containers ? m : { containers: names, usage: m.usage });
-  }
-  return out;
+  return reader.end();
 }
 
 const nameLists = new Map<string, readonly string[]>();

@@ -2,10 +2,9 @@
 // values shared across pages again, and malformed pages reported as such.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listWorkerState, parsePage, parsePodMetrics, peekContinue } from '../../src/kube/pageParser.js';
+import { listWorkerState, parsePage, peekContinue } from '../../src/kube/pageParser.js';
 import { leanObject } from '../../src/kube/lean.js';
 import { ListPageError } from '../../src/kube/listPage.js';
-import { itemsOf } from '../../src/kube/jsonItems.js';
 
 const rawPod = (name: string) => ({
   kind: 'Pod',
@@ -55,28 +54,4 @@ test('the list worker stops when idle and a later list starts a new one', async 
   } finally {
     listWorkerState(5_000);
   }
-});
-
-test('pod metrics are parsed to numbers, on the worker for a big answer and here for a small one', async () => {
-  const item = (ns: string, name: string, cpu: string, memory: string) => ({ metadata: { namespace: ns, name }, timestamp: '2026-01-01T00:00:00Z', window: '15s', containers: [{ name: 'app', usage: { cpu, memory } }, { name: 'sidecar', usage: { cpu: '1m', memory: '1Ki' } }] });
-  const small = await parsePodMetrics(body({ kind: 'PodMetricsList', items: [item('a', 'p1', '250m', '64Mi'), item('b', 'p2', '1500000n', '2Gi')] }));
-  assert.deepEqual([...small.keys()], ['a/p1', 'b/p2']);
-  assert.deepEqual(small.get('a/p1'), { containers: ['app', 'sidecar'], usage: [250_000_000, 67_108_864, 1_000_000, 1024] });
-  assert.deepEqual(small.get('b/p2')!.usage, [1_500_000, 2_147_483_648, 1_000_000, 1024]);
-  assert.equal(small.get('a/p1')!.containers, small.get('b/p2')!.containers);
-  // ~1.3 MB: over the worker's threshold; the same figures, and the name lists shared again here.
-  const many = Array.from({ length: 6000 }, (_, i) => item('team', `pod-${i}`, `${i}m`, '1Mi'));
-  const big = await parsePodMetrics(body({ kind: 'PodMetricsList', items: many }));
-  assert.equal(big.size, 6000);
-  assert.deepEqual(big.get('team/pod-4321'), { containers: ['app', 'sidecar'], usage: [4_321_000_000, 1_048_576, 1_000_000, 1024] });
-  assert.equal(big.get('team/pod-1')!.containers, small.get('a/p1')!.containers);
-  await assert.rejects(parsePodMetrics(body({ kind: 'Status' })), (e) => e instanceof ListPageError && e.message === "the server's pod metrics list has no items");
-});
-
-test('itemsOf finds the items of a list, whatever their strings hold', () => {
-  const list = { kind: 'PodMetricsList', metadata: { selfLink: '[{x}]' }, items: [{ a: '}{"]' }, { b: [{ c: '\\"}' }], d: { e: [] } }, {}] };
-  const text = JSON.stringify(list, null, 1);
-  const items = [...itemsOf(text)].map(([s, e]) => JSON.parse(text.slice(s, e)));
-  assert.deepEqual(items, list.items);
-  assert.throws(() => [...itemsOf('{"items":[{"a":1}')], /truncated/);
 });
