@@ -12,6 +12,9 @@ import { podLogLines } from './logs.js';
 
 export interface ApiOptions {
   metrics: boolean;
+  /** Like metrics-server's scrape resolution: every container's usage changes every S seconds
+   *  of the store's clock (0: fixed figures per container, forever). */
+  metricsChangeEverySec: number;
   bookmarkIntervalMs: number;
   gitVersion: string;
   /** Share of watch requests answered with a 410 ERROR event. */
@@ -482,12 +485,17 @@ export class Api {
     }
     const q = url.searchParams;
     const labels = parseLabelSelector(q.get('labelSelector'));
-    const ts = isoNow(this.store.now());
+    // One scrape window per request: pods and nodes are figured in the same window, and the
+    // timestamp is the window's start (now, with fixed figures).
+    const now = this.store.now();
+    const periodMs = this.opts.metricsChangeEverySec * 1000;
+    const epoch = periodMs > 0 ? Math.floor(now / periodMs) : undefined;
+    const ts = isoNow(epoch !== undefined ? epoch * periodMs : now);
     const base = { timestamp: ts, window: '20.03s' };
     if (r[0] === 'nodes' && !ns) {
       const nodes = r[1] ? [this.store.get('nodes', r[1])].filter(Boolean) : this.store.list('nodes').filter((n) => matchLabels(labels, n.metadata.labels));
       if (r[1] && nodes.length === 0) throw notFound('nodes', METRICS_GROUP, r[1]);
-      const usage = this.nodeUsage();
+      const usage = this.nodeUsage(epoch);
       const items = nodes.map((n) => ({ metadata: { name: n.metadata.name, labels: n.metadata.labels, creationTimestamp: ts }, ...base, usage: fmtUsage(usage.get(n.metadata.name) ?? { cpu: 0.05, memory: 300 * 1024 * 1024 }) }));
       if (r[1]) return send(res, 200, { kind: 'NodeMetrics', apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, ...items[0] });
       return send(res, 200, { kind: 'NodeMetricsList', apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, metadata: {}, items });
@@ -497,7 +505,7 @@ export class Api {
       if (r[1] && pods.length === 0) throw notFound('pods', METRICS_GROUP, r[1]);
       const items = pods.filter((p) => p.status?.phase === 'Running').map((p) => ({
         metadata: { name: p.metadata.name, namespace: p.metadata.namespace, labels: p.metadata.labels, creationTimestamp: ts }, ...base,
-        containers: (p.spec?.containers ?? []).map((c: any) => ({ name: c.name, usage: fmtUsage(containerUsage(p, c)) })),
+        containers: (p.spec?.containers ?? []).map((c: any) => ({ name: c.name, usage: fmtUsage(containerUsage(p, c, epoch)) })),
       }));
       if (r[1]) {
         if (!items[0]) throw notFound('pods', METRICS_GROUP, r[1]);
@@ -508,15 +516,15 @@ export class Api {
     throw notFoundPath(url.pathname);
   }
 
-  /** Usage per node: system daemons plus its running pods' containers, in one pass. */
-  private nodeUsage(): Map<string, { cpu: number; memory: number }> {
+  /** Usage per node in scrape window `epoch`: system daemons plus its running pods' containers, in one pass. */
+  private nodeUsage(epoch: number | undefined): Map<string, { cpu: number; memory: number }> {
     const out = new Map<string, { cpu: number; memory: number }>();
     for (const p of this.store.list('pods')) {
       if (!p.spec?.nodeName || p.status?.phase !== 'Running') continue;
       let u = out.get(p.spec.nodeName);
       if (!u) out.set(p.spec.nodeName, (u = { cpu: 0.05, memory: 300 * 1024 * 1024 }));
       for (const c of p.spec.containers ?? []) {
-        const x = containerUsage(p, c);
+        const x = containerUsage(p, c, epoch);
         u.cpu += x.cpu;
         u.memory += x.memory;
       }
@@ -525,10 +533,18 @@ export class Api {
   }
 }
 
-/** Deterministic usage: a share (30-110%) of the requests, fixed per pod and container. */
-export function containerUsage(pod: any, c: any): { cpu: number; memory: number } {
+/** Deterministic usage: a share (30-110%) of the requests, per pod and container and scrape
+ *  window (`epoch`; undefined = the same figures forever). */
+export function containerUsage(pod: any, c: any, epoch?: number): { cpu: number; memory: number } {
   let h = 0;
   for (const ch of `${pod.metadata.namespace}/${pod.metadata.name}/${c.name}`) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  if (epoch !== undefined) {
+    // Mix the window in (murmur3's finaliser), so every figure moves from one window to the next.
+    h = (h ^ Math.imul(epoch | 0, 0x9e3779b1)) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = (h ^ (h >>> 16)) >>> 0;
+  }
   const f = 0.3 + (h % 81) / 100;
   const req = c.resources?.requests ?? {};
   const cpu = req.cpu ? parseQuantity(req.cpu) * f : 0.002 + (h % 10) / 1000;

@@ -13,6 +13,8 @@ const HELP = `usage: npm run sim -- [options]
   --latency MS         added latency per request
   --forbid a,b         resources answered 403 (e.g. events,pods)
   --no-metrics         do not serve metrics.k8s.io
+  --metrics-change-every S  new usage figures for every container every S seconds, like
+                       metrics-server's scrapes (default 0: fixed figures per container)
   --port N             listen port (default 0: any free port)
   --token T            bearer token (default: random)
   --context NAME       context name in the kubeconfig (default kfleet-demo)
@@ -48,6 +50,7 @@ export function parseArgs(argv: string[]): MainOptions {
       case '--latency': o.faults!.latencyMs = Number(v()); break;
       case '--forbid': o.faults!.forbid = v().split(',').filter(Boolean); break;
       case '--no-metrics': o.metrics = false; break;
+      case '--metrics-change-every': o.metricsChangeEverySec = Number(v()); break;
       case '--port': o.port = Number(v()); break;
       case '--token': o.token = v(); break;
       case '--context': o.context = v(); break;

@@ -36,6 +36,8 @@ export interface SimOptions {
   port?: number;
   /** Serve metrics.k8s.io (default true). */
   metrics?: boolean;
+  /** Every container's metrics change every S seconds, like metrics-server's scrapes (default 0: fixed). */
+  metricsChangeEverySec?: number;
   historySize?: number;
   bookmarkIntervalMs?: number;
   /** Churn, events per second (default 0). */
@@ -84,6 +86,7 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
   const watches = new Set<() => void>();
   const api: Api = new Api(store, {
     metrics: opts.metrics ?? true,
+    metricsChangeEverySec: opts.metricsChangeEverySec ?? 0,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 5000,
     gitVersion: opts.gitVersion ?? 'v1.32.4',
     p410: () => faults.p410,

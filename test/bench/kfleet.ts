@@ -5,8 +5,11 @@ import { PtySession } from '../helpers/pty.js';
 
 export interface TraceLine {
   t: number;
-  event: 'frame' | 'tick';
+  /** frame: a terminal write; tick: once a second; gc: a main-thread GC of 5 ms or more (t = its
+   *  start); metrics-poll: one metrics.k8s.io poll (t = its end). */
+  event: 'frame' | 'tick' | 'gc' | 'metrics-poll';
   bytes?: number;
+  /** tick: pods in the store; metrics-poll: pods in the response. */
   pods?: number;
   phase?: string;
   rv?: number;
@@ -15,6 +18,12 @@ export interface TraceLine {
   elu?: number;
   delayP99?: number;
   delayMax?: number;
+  /** gc: the pause, ms, and its kind ("minor", "major", "incremental", "weakcb"). */
+  ms?: number;
+  kind?: string;
+  /** metrics-poll: wall time and the process's CPU time (all threads, anything it did meanwhile), ms. */
+  wallMs?: number;
+  cpuMs?: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();

@@ -4,18 +4,22 @@
 //
 //   npm run bench -- --sizes 10000,150000 --churn-seconds 600 --out my.json
 //
-// Per size: start the sim (own process, controllers off so only churn changes the cluster),
-// run kubectl get pods -A and -o json, then kfleet in a pseudo-terminal:
+// Per size: start the sim (own process, controllers off so only churn changes the cluster;
+// metrics.k8s.io reports new usage for every pod every 15 s, metrics-server's usual resolution
+// in Helm charts, so each metrics poll brings fresh figures for every pod), run kubectl get
+// pods -A and -o json, then kfleet in a pseudo-terminal:
 //   first frame with data, fully synced, peak RSS; idle CPU; keypress-to-frame latency
 //   (scroll, filter, switch views); churn at 2,000 events/s for N s (CPU, RSS growth,
 //   keypress-to-frame latency under churn, how far kfleet's applied resourceVersion trails
 //   the server's, and how long it takes to catch up once churn stops = backlog).
+//   For the load (until synced), idle and churn phases, from kfleet's trace: the longest GC
+//   pause and its kind, the GCs of 50 ms or more, and the metrics polls with their CPU time.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSim, type SimHandle } from '../../src/sim/launch.js';
 import { ROOT } from '../helpers/pty.js';
-import { BenchSession, percentile, selectedLine } from './kfleet.js';
+import { BenchSession, percentile, selectedLine, type TraceLine } from './kfleet.js';
 import { runKubectl, type KubectlRun } from './kubectl.js';
 import { MB, cpuMsOf, cpuPercent, machine, memOf, sleep } from './proc.js';
 
@@ -63,6 +67,36 @@ function rowId(screen: string): string {
   return words.filter((w) => /^[a-z][-a-z0-9.]*$/.test(w)).slice(0, 2).join(' ');
 }
 
+/** Metrics-server's usual resolution: the sim's usage figures change this often. */
+const METRICS_CHANGE_EVERY_S = 15;
+
+/** From kfleet's trace, between two epoch times: GC pauses (≥ 5 ms, by start) and metrics
+ *  polls (by end). A poll's CPU is the whole process's meanwhile, so under churn it includes
+ *  the event handling that ran during the poll. */
+function phaseFigures(trace: TraceLine[], from: number, to: number) {
+  const lines = trace.filter((l) => l.t >= from && l.t <= to);
+  const gcs = lines.filter((l) => l.event === 'gc');
+  const longest = gcs.reduce<TraceLine | undefined>((m, g) => (!m || (g.ms ?? 0) > (m.ms ?? 0) ? g : m), undefined);
+  const polls = lines.filter((l) => l.event === 'metrics-poll');
+  const pollCpu = polls.reduce((a, p) => a + (p.cpuMs ?? 0), 0);
+  return {
+    seconds: sec(to - from),
+    gc: {
+      longestMs: longest?.ms ?? 0,
+      longestKind: longest?.kind,
+      over50ms: gcs.filter((g) => (g.ms ?? 0) >= 50).length,
+      over5ms: gcs.length,
+      totalMs: r1(gcs.reduce((a, g) => a + (g.ms ?? 0), 0)),
+    },
+    metricsPolls: {
+      n: polls.length,
+      cpuMsTotal: pollCpu,
+      cpuMsMean: polls.length ? r1(pollCpu / polls.length) : undefined,
+      wallMsMax: polls.length ? Math.max(...polls.map((p) => p.wallMs ?? 0)) : undefined,
+    },
+  };
+}
+
 async function scroll(s: BenchSession, n: number, gapMs: number, out: number[]): Promise<void> {
   for (let i = 0; i < n; i++) {
     const before = rowId(s.pty.screen());
@@ -76,7 +110,7 @@ async function benchSize(pods: number, o: Options) {
   const res: Record<string, unknown> = { pods, nodes };
   log(`${pods} pods / ${nodes} nodes: starting the sim`);
   let t = performance.now();
-  const sim: SimHandle = await startSim({ scenario: 'generated', pods, nodes, controllers: false, startTimeoutMs: 600_000 });
+  const sim: SimHandle = await startSim({ scenario: 'generated', pods, nodes, controllers: false, metricsChangeEverySec: METRICS_CHANGE_EVERY_S, startTimeoutMs: 600_000 });
   res.simStartS = sec(performance.now() - t);
   try {
     // ---- the reference: kubectl ----
@@ -115,7 +149,9 @@ async function benchSize(pods: number, o: Options) {
 
     // ---- idle CPU, quiet cluster ----
     await sleep(3000);
+    const idleFrom = performance.timeOrigin + performance.now();
     k.idleCpuPct = r1(await cpuPercent(s.pid, o.idleSeconds * 1000));
+    const idleTo = performance.timeOrigin + performance.now();
     log(`  idle CPU ${k.idleCpuPct}% over ${o.idleSeconds} s`);
 
     // ---- keypress to frame, quiet cluster ----
@@ -223,7 +259,19 @@ async function benchSize(pods: number, o: Options) {
 
     // ---- idle again, after churn ----
     await sleep(3000);
+    const idle2From = performance.timeOrigin + performance.now();
     k.idleCpuAfterChurnPct = r1(await cpuPercent(s.pid, o.idleSeconds * 1000));
+    const idle2To = performance.timeOrigin + performance.now();
+
+    // ---- GC pauses and metrics polls per phase (the trace is complete by now) ----
+    s.readTrace();
+    k.phases = {
+      load: phaseFigures(s.trace, s.startedAt, synced),
+      idle: phaseFigures(s.trace, idleFrom, idleTo),
+      churn: phaseFigures(s.trace, performance.timeOrigin + tc0, performance.timeOrigin + tStop),
+      idleAfterChurn: phaseFigures(s.trace, idle2From, idle2To),
+    };
+    log(`  phases ${JSON.stringify(k.phases)}`);
     await s.quit();
     fs.rmSync(traceFile, { force: true });
 
@@ -251,6 +299,10 @@ function rssQuarters(samples: { t: number; mb: number }[] | undefined): string {
   return [0, 0.25, 0.5, 0.75, 1].map((f) => samples.find((x) => x.t >= f * end)?.mb ?? '-').join(' / ');
 }
 
+type Phase = ReturnType<typeof phaseFigures>;
+const gcFig = (p: Phase | undefined) => (p ? `${p.gc.longestMs} (${p.gc.longestKind ?? '-'}), ${p.gc.over50ms}` : '-');
+const pollFig = (p: Phase | undefined) => (p ? `${p.metricsPolls.n}, ${p.metricsPolls.cpuMsTotal} / ${p.metricsPolls.cpuMsMean ?? '-'}` : '-');
+
 function table(results: Record<string, any>[]): string {
   const rows: [string, (r: any) => unknown][] = [
     ['pods / nodes', (r) => `${r.pods.toLocaleString('en')} / ${r.nodes.toLocaleString('en')}`],
@@ -260,7 +312,11 @@ function table(results: Record<string, any>[]): string {
     ['kfleet fully synced, s (ratio to get -A)', (r) => `${r.kfleet.syncedS} (${r.ratios?.syncedVsGet ?? '-'})`],
     ['kfleet peak RSS until synced, MB (ratio to get -A)', (r) => `${r.kfleet.peakRssAfterSyncMB} (${r.ratios?.peakRssVsGet ?? '-'})`],
     ['kfleet RSS 1 s after sync, MB', (r) => `${r.kfleet.rssAfterSyncMB}`],
+    ['load: longest GC ms (kind), GCs ≥ 50 ms', (r) => gcFig(r.kfleet.phases?.load)],
+    ['load: metrics polls, CPU ms total / mean', (r) => pollFig(r.kfleet.phases?.load)],
     ['kfleet idle CPU %', (r) => `${r.kfleet.idleCpuPct} (after churn ${r.kfleet.idleCpuAfterChurnPct})`],
+    ['idle: longest GC ms (kind), GCs ≥ 50 ms', (r) => gcFig(r.kfleet.phases?.idle)],
+    ['idle: metrics polls, CPU ms total / mean', (r) => pollFig(r.kfleet.phases?.idle)],
     ['key→frame scroll p50/p99 ms', (r) => `${r.kfleet.keys.scroll.p50} / ${r.kfleet.keys.scroll.p99}`],
     ['key→frame filter p50/p99 ms', (r) => `${r.kfleet.keys.filter.p50} / ${r.kfleet.keys.filter.p99}`],
     ['key→frame switch view p50/p99 ms', (r) => `${r.kfleet.keys.switchView.p50} / ${r.kfleet.keys.switchView.p99}`],
@@ -272,6 +328,8 @@ function table(results: Record<string, any>[]): string {
     ['churn: backlog', (r) => (r.kfleet.churn.backlog ? 'YES' : 'no')],
     ['churn: RSS start → end MB (growth)', (r) => `${r.kfleet.churn.rssStartMB} → ${r.kfleet.churn.rssEndMB} (${r.kfleet.churn.rssGrowthMB})`],
     ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => rssQuarters(r.kfleet.churn.rssSamples)],
+    ['churn: longest GC ms (kind), GCs ≥ 50 ms', (r) => gcFig(r.kfleet.phases?.churn)],
+    ['churn: metrics polls, CPU ms total / mean', (r) => pollFig(r.kfleet.phases?.churn)],
   ];
   const cells = rows.map(([name, f]) => [name, ...results.map((r) => String(f(r)))]);
   const widths = cells[0].map((_, i) => Math.max(...cells.map((c) => c[i].length)));

@@ -275,6 +275,80 @@ describe('tables, metrics, faults, control', () => {
     }
   });
 
+  test('metrics that change every scrape window (metricsChangeEverySec), nodes the sum of their pods', async () => {
+    const PERIOD = 15_000;
+    const t0 = 113_333_334 * PERIOD; // a window's start, late 2023
+    const nano = (q: string) => Number(q.replace(/n$/, ''));
+    const ki = (q: string) => Number(q.replace(/Ki$/, ''));
+    // One scrape at `t`: per pod/container usage, per node usage, and the timestamps.
+    const scrape = async (s: SimServer, clock: { t: number }, t: number) => {
+      clock.t = t;
+      const pm = (await api(s, '/apis/metrics.k8s.io/v1beta1/pods')).json();
+      const nm = (await api(s, '/apis/metrics.k8s.io/v1beta1/nodes')).json();
+      const pods = new Map<string, { cpu: number; mem: number }[]>(pm.items.map((p: any) => [`${p.metadata.namespace}/${p.metadata.name}`, p.containers.map((c: any) => ({ cpu: nano(c.usage.cpu), mem: ki(c.usage.memory) }))]));
+      const nodes = new Map<string, { cpu: number; mem: number }>(nm.items.map((n: any) => [n.metadata.name, { cpu: nano(n.usage.cpu), mem: ki(n.usage.memory) }]));
+      return { pods, nodes, stamps: new Set([...pm.items, ...nm.items].map((x: any) => x.timestamp)) };
+    };
+    const withClock = async (opts: { metricsChangeEverySec?: number }) => {
+      const s = await startSimServer({ scenario: 'incident', controllers: false, ...opts });
+      const clock = { t: t0 };
+      (s.store as { now: () => number }).now = () => clock.t;
+      return { s, clock };
+    };
+
+    const { s, clock } = await withClock({ metricsChangeEverySec: 15 });
+    try {
+      const nodeOf = new Map<string, string>((await api(s, '/api/v1/pods')).json().items.map((p: any) => [`${p.metadata.namespace}/${p.metadata.name}`, p.spec.nodeName]));
+      const a = await scrape(s, clock, t0 + 2000);
+      const a2 = await scrape(s, clock, t0 + 14_000); // same window
+      const b = await scrape(s, clock, t0 + PERIOD + 3000); // the next one
+      assert.deepEqual([...a.stamps], [new Date(t0).toISOString().replace('.000Z', 'Z')]);
+      assert.deepEqual([...b.stamps], [new Date(t0 + PERIOD).toISOString().replace('.000Z', 'Z')]);
+      assert.deepEqual(a2.pods, a.pods);
+      assert.deepEqual(a2.nodes, a.nodes);
+      // Different figures for a pod, and for nearly every container.
+      assert.notDeepEqual(b.pods.get('data/spark-worker-2'), a.pods.get('data/spark-worker-2'));
+      const ca = [...a.pods.values()].flat();
+      const cb = [...b.pods.values()].flat();
+      assert.equal(cb.length, ca.length);
+      assert.ok(ca.length >= 20, `${ca.length} containers`);
+      const changed = ca.filter((x, i) => x.cpu !== cb[i]!.cpu).length;
+      assert.ok(changed >= 0.8 * ca.length, `${changed} of ${ca.length} containers changed`);
+      // Requests-derived: spark-worker-2 requests 500m, so 30-110 % of that in every window.
+      for (const m of [a, b]) {
+        const cpu = m.pods.get('data/spark-worker-2')![0]!.cpu;
+        assert.ok(cpu >= 0.3 * 0.5e9 && cpu <= 1.1 * 0.5e9, `cpu ${cpu}`);
+      }
+      // Each node: system base (50m, 300Mi) plus its pods' containers, in the same window
+      // (each figure is rounded on its own: allow a unit per container).
+      for (const m of [a, b]) {
+        assert.equal(m.nodes.size, 6);
+        for (const [node, u] of m.nodes) {
+          const cs = [...m.pods].filter(([k]) => nodeOf.get(k) === node).flatMap(([, c]) => c);
+          const cpu = 50_000_000 + cs.reduce((x, c) => x + c.cpu, 0);
+          const mem = 300 * 1024 + cs.reduce((x, c) => x + c.mem, 0);
+          assert.ok(Math.abs(u.cpu - cpu) <= cs.length + 1, `${node} cpu ${u.cpu} vs ${cpu}`);
+          assert.ok(Math.abs(u.mem - mem) <= cs.length + 1, `${node} memory ${u.mem} vs ${mem}`);
+        }
+      }
+      assert.notDeepEqual(b.nodes, a.nodes);
+    } finally {
+      await s.close();
+    }
+
+    // Without the option: the same figures in every window, stamped with the time of the read.
+    const fixed = await withClock({});
+    try {
+      const a = await scrape(fixed.s, fixed.clock, t0 + 2000);
+      const b = await scrape(fixed.s, fixed.clock, t0 + 10 * PERIOD + 3000);
+      assert.deepEqual(b.pods, a.pods);
+      assert.deepEqual(b.nodes, a.nodes);
+      assert.deepEqual([...b.stamps], [new Date(t0 + 10 * PERIOD + 3000).toISOString().replace('.000Z', 'Z')]);
+    } finally {
+      await fixed.s.close();
+    }
+  });
+
   test('faults: 403 for named resources, 500s, latency; control endpoints', async () => {
     sim.setFaults({ forbid: ['events'] });
     const f = await api(sim, '/api/v1/namespaces/shop/events');
