@@ -41,8 +41,6 @@ export class MetricsPoller {
         pods,
         updatedAt: Date.now(),
       });
-      const cpu = process.cpuUsage(cpu0);
-      traceEvent('metrics-poll', { wallMs: Math.round(performance.now() - t0), cpuMs: Math.round((cpu.user + cpu.system) / 1000), pods: pods.size });
     } catch (e) {
       if (this.store.metrics.available || !this.store.metrics.error) {
         this.store.setMetrics({ available: false, nodes: new Map(), pods: new Map(), error: (e as Error).message });
@@ -53,6 +51,8 @@ export class MetricsPoller {
       // under ~1% of the time (a poll taking 500 ms waits at least 50 s). The answer is read on
       // this thread within that time, so this bounds kfleet's CPU for it as well as the servers'.
       const interval = Math.max(this.intervalMs, Math.min(300_000, 100 * (performance.now() - t0)));
+      const cpu = process.cpuUsage(cpu0); // the whole process's, while the poll ran
+      traceEvent('metrics-poll', { wallMs: Math.round(performance.now() - t0), cpuMs: Math.round((cpu.user + cpu.system) / 1000), pods: this.store.metrics.pods.size, nextMs: Math.round(interval) });
       this.timer = setTimeout(() => void this.poll(), interval);
       this.timer.unref?.();
     }

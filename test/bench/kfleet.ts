@@ -24,6 +24,7 @@ export interface TraceLine {
   /** metrics-poll: wall time and the process's CPU time (all threads, anything it did meanwhile), ms. */
   wallMs?: number;
   cpuMs?: number;
+  nextMs?: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
