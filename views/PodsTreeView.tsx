@@ -302,6 +302,9 @@ export function PodsTreeView({ store, width, height, namespace, filter, options 
   useEffect(() => () => model.cancelFilter(), [model]);
   const building = model.building;
   useEffect(() => (building ? finishBuild(model, redraw) : undefined), [model, building !== undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A metrics poll is applied in slices in the background: redraw as its roll-ups move.
+  const applyingMetrics = model.applyingMetrics;
+  useEffect(() => (applyingMetrics ? model.finishMetrics(redraw) : undefined), [model, applyingMetrics]);
   // Keys for the tree typed while it is built: applied in order once it is complete.
   const deferred = useRef<{ nav: boolean; action: string }[]>([]).current;
   const handlers = useRef<{ act: (a: string) => boolean; nav: (a: string) => boolean }>({ act: () => false, nav: () => false });

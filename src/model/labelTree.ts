@@ -12,6 +12,11 @@
 // gives the same figures since store objects are never mutated. ~60 bytes a pod instead of
 // ~550 for a kept summary, key and map entry per pod.
 //
+// Metrics: every poll changes every pod's usage. The roll-ups count usage as plain numbers,
+// and a new poll is moved in pod by pod, in slices if the caller wants (startPodMetrics /
+// stepPodMetrics); until that is done, a set of the keys moved (~20 B a pod) says which
+// poll's figures each pod counts.
+//
 // Every group keeps `below`, the number of rows shown under it when it is open, updated along
 // the changed pod's path (and on expand / collapse), so a view's window of rows, the row at
 // an index and the index of a row id are found by walking down with those counts: O(depth x
@@ -194,14 +199,18 @@ export function podUsageFromMetrics(m: LeanPodMetrics): PodUsage {
   return { cpu, memory, containers };
 }
 
-/** A pod's usage summed over its containers, nano units (as podUsageFromMetrics, without the per-container map). */
-function usageTotals(m: LeanPodMetrics): Usage {
-  let cpu = 0, bytes = 0;
-  for (let i = 0; i < m.usage.length; i += 2) {
-    cpu += m.usage[i]!;
-    bytes += m.usage[i + 1]!;
-  }
-  return { cpu: BigInt(cpu), memory: BigInt(bytes) * NANO_PER_UNIT };
+/** A pod's CPU usage summed over its containers, nanocores (0 without metrics). */
+function cpuSum(m: LeanPodMetrics | undefined): number {
+  let s = 0;
+  if (m) for (let i = 0; i < m.usage.length; i += 2) s += m.usage[i]!;
+  return s;
+}
+
+/** A pod's memory usage summed over its containers, bytes (0 without metrics). */
+function memorySum(m: LeanPodMetrics | undefined): number {
+  let s = 0;
+  if (m) for (let i = 1; i < m.usage.length; i += 2) s += m.usage[i]!;
+  return s;
 }
 
 function sameMetrics(a: LeanPodMetrics | undefined, b: LeanPodMetrics | undefined): boolean {
@@ -230,19 +239,36 @@ export interface Rollup {
   cpuLimits: bigint;
   memoryRequests: bigint;
   memoryLimits: bigint;
-  /** Usage sums over the pods that have metrics (podsWithUsage of them). */
-  cpuUsage: bigint;
-  memoryUsage: bigint;
+  /**
+   * Usage sums over the pods that have metrics (podsWithUsage of them): nanocores and bytes as
+   * plain numbers, moved on every poll for every pod (BigInts cost an allocation per add).
+   * Exact: integers far below 2^53 (5,000 nodes: ~3e14 nanocores, ~5e15 bytes).
+   */
+  cpuUsageNanocores: number;
+  memoryUsageBytes: number;
+  /** The same in nano units, as requests and limits (for display). */
+  readonly cpuUsage: bigint;
+  readonly memoryUsage: bigint;
   podsWithUsage: number;
 }
 
+/** A Rollup (a class for the usage getters: on the prototype, not on each group). */
+class Counts implements Rollup {
+  pods = 0; readyPods = 0; notReady = 0; readyContainers = 0; totalContainers = 0;
+  phases: Record<string, number> = {};
+  crashLoop = 0; imagePull = 0; pending = 0; restarts = 0;
+  cpuRequests = 0n; cpuLimits = 0n; memoryRequests = 0n; memoryLimits = 0n;
+  cpuUsageNanocores = 0; memoryUsageBytes = 0; podsWithUsage = 0;
+  get cpuUsage(): bigint {
+    return BigInt(this.cpuUsageNanocores);
+  }
+  get memoryUsage(): bigint {
+    return BigInt(this.memoryUsageBytes) * NANO_PER_UNIT;
+  }
+}
+
 export function emptyRollup(): Rollup {
-  return {
-    pods: 0, readyPods: 0, notReady: 0, readyContainers: 0, totalContainers: 0, phases: {},
-    crashLoop: 0, imagePull: 0, pending: 0, restarts: 0,
-    cpuRequests: 0n, cpuLimits: 0n, memoryRequests: 0n, memoryLimits: 0n,
-    cpuUsage: 0n, memoryUsage: 0n, podsWithUsage: 0,
-  };
+  return new Counts();
 }
 
 function isNotReady(p: PodSummary): boolean {
@@ -269,8 +295,9 @@ export function applyToRollup(r: Rollup, p: PodSummary, sign: 1 | -1): void {
   r.memoryRequests += b * p.memoryRequests;
   r.memoryLimits += b * p.memoryLimits;
   if (p.usage) {
-    r.cpuUsage += b * p.usage.cpu;
-    r.memoryUsage += b * p.usage.memory;
+    // One pod's figures: exact as numbers (whole bytes: metrics come in bytes).
+    r.cpuUsageNanocores += sign * Number(p.usage.cpu);
+    r.memoryUsageBytes += sign * Number(p.usage.memory / NANO_PER_UNIT);
     r.podsWithUsage += sign;
   }
 }
@@ -403,16 +430,61 @@ export interface LabelTreeOptions {
 }
 
 /**
+ * A metrics poll being applied (startPodMetrics, then stepPodMetrics): every pod held is
+ * visited once, in podIndex order, and its usage moved in the roll-ups to the figures of `to`.
+ * Meanwhile a pod counts `to` if the pass moved it, else `LabelTree.counted`: watch events
+ * take out and put back what their pod counts.
+ */
+interface MetricsPass {
+  to: ReadonlyMap<string, LeanPodMetrics>;
+  /** A live iterator: pods added meanwhile (or removed and added back) come at its end. */
+  pods: Iterator<[string, Pod]>;
+  /** Keys of the pods moved (the pods' own key strings: ~20 B a pod, until the end). */
+  moved: ChunkedSet;
+}
+
+const KEY_CHUNK = 16_384;
+
+/**
+ * A set of strings kept as Sets of at most KEY_CHUNK keys. One Set growing to 150,000 keys
+ * copies its whole table when it doubles (at 131,072 keys: a 5-15 ms stop in one slice); a
+ * chunk's last growth copies 8,192. Lookups try each chunk (~10): they are few (events, rows).
+ */
+class ChunkedSet {
+  private chunks: Set<string>[] = [new Set()];
+
+  add(key: string): void {
+    let last = this.chunks[this.chunks.length - 1]!;
+    if (last.size >= KEY_CHUNK) this.chunks.push((last = new Set()));
+    last.add(key);
+  }
+
+  has(key: string): boolean {
+    return this.chunks.some((c) => c.has(key));
+  }
+
+  delete(key: string): void {
+    for (const c of this.chunks) c.delete(key);
+  }
+}
+
+/**
  * The grouped-pods tree. Feed it watch events (addOrUpdatePod / removePod) and metrics
- * (setPodUsage); read `visibleRows()`. Equal to a tree built from scratch on the same pods
- * (see `snapshot()`).
+ * (applyPodMetrics, or startPodMetrics + stepPodMetrics in slices); read `visibleRows()`.
+ * Equal to a tree built from scratch on the same pods (see `snapshot()`).
  */
 export class LabelTree {
   readonly root: GroupNode;
   /** Pods by key (the caller's key string is kept: the store's, no copy). */
   private podIndex = new Map<string, Pod>();
-  /** The store's pod metrics (its map, not a copy); a summary computes its pod's usage. */
-  private metrics: ReadonlyMap<string, LeanPodMetrics> = NO_METRICS;
+  /** The pod metrics the roll-ups count (the store's map, not a copy), but for the pods a pass
+   *  moved already; a summary computes its pod's usage from what it counts. */
+  private counted: ReadonlyMap<string, LeanPodMetrics> = NO_METRICS;
+  /** The last metrics given: what every pod counts once the passes are done. */
+  private target: ReadonlyMap<string, LeanPodMetrics> = NO_METRICS;
+  private pass: MetricsPass | undefined;
+  /** "(no key)" group label per level (a pass looks groups up by value, not by path). */
+  private missingLabels: string[];
   private summaries = new Map<Pod, PodSummary>();
   private sortMode: SortMode;
   private depthLimit: number;
@@ -432,6 +504,7 @@ export class LabelTree {
     this.sortMode = opts.sort ?? 'name';
     this.depthLimit = opts.expandDepth ?? 1;
     this.labelLevelIdx = levels.flatMap((l, i) => (l.kind === 'label' ? [i] : []));
+    this.missingLabels = levels.map(missingGroupLabel);
     for (const p of pods) this.addOrUpdatePod(p);
   }
 
@@ -464,10 +537,17 @@ export class LabelTree {
     this.version++;
   }
 
-  /** The summary of a pod held (or about to be), with its usage now. Kept for the last few
-   *  thousand pods: the rows of a window are the same objects until their pod changes. */
+  /** The summary of a pod held (or about to be), with the usage the roll-ups count for it.
+   *  Kept for the last thousand pods: the rows of a window are the same objects until their
+   *  pod or its metrics change. */
   private summary(key: string, pod: Pod): PodSummary {
-    return this.summaryWith(key, pod, this.metrics.get(key));
+    return this.summaryWith(key, pod, this.metricsOf(key));
+  }
+
+  /** The metrics the roll-ups count for a pod key (of a pod held or about to be). */
+  private metricsOf(key: string): LeanPodMetrics | undefined {
+    const pass = this.pass;
+    return (pass?.moved.has(key) ? pass.to : this.counted).get(key);
   }
 
   private summaryWith(key: string, pod: Pod, metrics: LeanPodMetrics | undefined): PodSummary {
@@ -510,46 +590,88 @@ export class LabelTree {
     if (!old) return;
     this.detach(this.summary(key, old));
     this.podIndex.delete(key);
+    // Added back, it counts `counted` again until the pass visits it (it comes last then).
+    this.pass?.moved.delete(key);
     this.changed();
   }
 
   /**
    * Replace all pod metrics (a poll result: the store's map, kept by reference; undefined =
-   * metrics not served). Pods whose figures changed move their roll-ups to the new ones.
+   * metrics not served), at once. Pods whose figures changed move their roll-ups to the new ones.
    */
   applyPodMetrics(metrics: ReadonlyMap<string, LeanPodMetrics> | undefined): void {
-    const before = this.metrics;
-    const next = metrics ?? NO_METRICS;
-    if (before === next) return;
-    this.metrics = next;
-    for (const [k, m] of before) if (!next.has(k)) this.refreshUsage(k, m, undefined);
-    for (const [k, m] of next) this.refreshUsage(k, before.get(k), m);
+    this.startPodMetrics(metrics);
+    this.stepPodMetrics(Infinity);
+  }
+
+  /**
+   * Replace all pod metrics in slices: `stepPodMetrics` moves the pods' usage to these (every
+   * pod's figures change on each poll: ~1 µs a pod). Meanwhile the roll-ups count some pods'
+   * old figures, and watch events and later polls may come: at the end they count the last.
+   */
+  startPodMetrics(metrics: ReadonlyMap<string, LeanPodMetrics> | undefined): void {
+    this.target = metrics ?? NO_METRICS;
+    // During a pass, the next one starts when it ends (a poll does not wait long behind it).
+    if (!this.pass) this.startPass();
+  }
+
+  private startPass(): void {
+    if (this.target !== this.counted) this.pass = { to: this.target, pods: this.podIndex.entries(), moved: new ChunkedSet() };
+  }
+
+  /** Whether the roll-ups do not count the last metrics yet (stepPodMetrics goes on). */
+  get applyingMetrics(): boolean {
+    return this.pass !== undefined;
+  }
+
+  /** Go on moving usage to the last metrics for about `budgetMs`; true when done (or none to do). */
+  stepPodMetrics(budgetMs = Infinity): boolean {
+    const deadline = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
+    let moved = false;
+    // Check the clock every 64 pods (~1 µs a pod; a 0 ms budget: a slice of 64, for tests).
+    for (let n = 1, pass = this.pass; pass; n++) {
+      const r = pass.pods.next();
+      if (r.done) {
+        // Every pod held counts `to` now (or the same figures).
+        this.counted = pass.to;
+        this.pass = undefined;
+        this.startPass();
+        pass = this.pass;
+        continue;
+      }
+      const [key, pod] = r.value;
+      // Not moved yet: the iterator sees a key once (and one removed and added back is unmoved).
+      const before = this.counted.get(key);
+      const after = pass.to.get(key);
+      if (!sameMetrics(before, after)) {
+        this.moveUsage(pod, before, after);
+        pass.moved.add(key);
+        moved = true;
+      }
+      if ((n & 63) === 0 && performance.now() >= deadline) break;
+    }
+    if (moved) this.changed();
+    return this.pass === undefined;
   }
 
   /**
    * Move a pod's usage in its groups' roll-ups. Only the usage sums change (no order depends on
-   * them), so no summary is built: a poll of 150,000 pods would otherwise build two per pod.
+   * them), so no summary is built, and the groups are found from the pod's values (podPath
+   * builds its key string: a poll of 150,000 pods would build as many).
    */
-  private refreshUsage(key: string, before: LeanPodMetrics | undefined, after: LeanPodMetrics | undefined): void {
-    const p = this.podIndex.get(key);
-    if (!p || sameMetrics(before, after)) return;
-    const b = before && usageTotals(before);
-    const a = after && usageTotals(after);
-    const dCpu = (a?.cpu ?? 0n) - (b?.cpu ?? 0n);
-    const dMemory = (a?.memory ?? 0n) - (b?.memory ?? 0n);
-    const dPods = (a ? 1 : 0) - (b ? 1 : 0);
-    const move = (r: Rollup) => {
-      r.cpuUsage += dCpu;
-      r.memoryUsage += dMemory;
-      r.podsWithUsage += dPods;
-    };
+  private moveUsage(pod: Pod, before: LeanPodMetrics | undefined, after: LeanPodMetrics | undefined): void {
+    const dCpu = cpuSum(after) - cpuSum(before);
+    const dBytes = memorySum(after) - memorySum(before);
+    const dPods = (after ? 1 : 0) - (before ? 1 : 0);
     let g = this.root;
-    move(g.rollup);
-    for (const v of podPath(p, this.levels).path) {
-      g = g.children.get(v)!;
-      move(g.rollup);
+    for (let i = 0; ; i++) {
+      const r = g.rollup;
+      r.cpuUsageNanocores += dCpu;
+      r.memoryUsageBytes += dBytes;
+      r.podsWithUsage += dPods;
+      if (i === this.levels.length) return;
+      g = g.children.get(levelValue(pod, this.levels[i]) ?? this.missingLabels[i])!;
     }
-    this.changed();
   }
 
   private attach(p: PodSummary): void {

@@ -213,6 +213,150 @@ describe('incremental == rebuild', () => {
   }
 });
 
+// ---- metrics applied in slices --------------------------------------------------------------
+
+/** Usage of containers [cpu, memory] as the metrics poller keeps it. */
+const usageOfAll = (...cs: [string, string][]): LeanPodMetrics =>
+  leanPodMetrics({ metadata: { namespace: '', name: '' }, containers: cs.map(([cpu, memory], i) => ({ name: `c${i}`, usage: { cpu, memory } })) });
+
+/** Usage of a group: [cpu, memory] in nano units as shown, and the pods with metrics. */
+const usageAt = (t: LabelTree, path: string[]) => {
+  const r = t.group(path)!.rollup;
+  return [r.cpuUsage, r.memoryUsage, r.podsWithUsage];
+};
+
+/** A fresh tree of these pods counting these metrics (the reference). */
+function freshTree(levels: ReturnType<typeof parseHierarchy>, pods: Iterable<Pod>, metrics: ReadonlyMap<string, LeanPodMetrics>, sort: 'name' | 'worst' = 'name'): LabelTree {
+  const t = new LabelTree(levels, pods, { sort });
+  t.applyPodMetrics(metrics);
+  return t;
+}
+
+/** What the tree's roll-ups count for each pod, as a metrics map (from its pods' summaries). */
+function countedMetrics(t: LabelTree): Map<string, LeanPodMetrics> {
+  const out = new Map<string, LeanPodMetrics>();
+  for (const k of t.keys()) {
+    const m = t.pod(k)!.metrics;
+    if (m) out.set(k, m);
+  }
+  return out;
+}
+
+describe('metrics applied in slices', () => {
+  test('hand-checked: a pod moved and one removed mid-pass, then the next poll before the end', () => {
+    // Pods in this order (a 0 ms step moves 64): web-1, 100 fillers, the other PODS, 100 fillers.
+    const filler = (i: number) => p('fill', `f-${String(i).padStart(3, '0')}`, { app: 'filler' });
+    const pods = [PODS[0], ...Array.from({ length: 100 }, (_, i) => filler(i)), ...PODS.slice(1), ...Array.from({ length: 100 }, (_, i) => filler(100 + i))];
+    const t = new LabelTree(DEFAULT_HIERARCHY, pods);
+    const fillers = (u: LeanPodMetrics) => Array.from({ length: 200 }, (_, i): [string, LeanPodMetrics] => [`fill/f-${String(i).padStart(3, '0')}`, u]);
+    const m1 = new Map([
+      ['shop/web-1', usageOfAll(['50m', '100Mi'])],
+      ['shop/web-2', usageOfAll(['70m', '20Mi'])],
+      ['shop/web-3', usageOfAll(['10m', '1Mi'], ['5m', '2Mi'])], // two containers: 15m, 3Mi
+      ...fillers(usageOfAll(['1m', '1Mi'])),
+    ]);
+    t.applyPodMetrics(m1);
+    assert.deepEqual(usageAt(t, ['shop', 'web']), [parseQuantity('135m'), parseQuantity('123Mi'), 3]);
+    assert.deepEqual(usageAt(t, ['fill']), [parseQuantity('200m'), parseQuantity('200Mi'), 200]);
+
+    // web-2 has no metrics in m2.
+    const m2 = new Map([['shop/web-1', usageOfAll(['200m', '1Gi'])], ['shop/web-3', usageOfAll(['30m', '4Mi'])], ...fillers(usageOfAll(['2m', '1Mi']))]);
+    t.startPodMetrics(m2);
+    assert.equal(t.stepPodMetrics(0), false); // web-1 and 63 fillers moved
+    assert.ok(t.applyingMetrics);
+    assert.deepEqual(usageAt(t, ['fill']), [parseQuantity('263m'), parseQuantity('200Mi'), 200]); // 63 x 2m + 137 x 1m
+    // A moved filler removed and added back counts m1 again (until the pass comes to it, last).
+    t.removePod('fill/f-000');
+    assert.deepEqual(usageAt(t, ['fill']), [parseQuantity('261m'), parseQuantity('199Mi'), 199]);
+    t.addOrUpdatePod(filler(0));
+    assert.deepEqual(usageAt(t, ['fill']), [parseQuantity('262m'), parseQuantity('200Mi'), 200]);
+    // web-1 (moved: counts m2) goes to the backend component; web-3 (not moved: m1) is deleted.
+    t.addOrUpdatePod(p('shop', 'web-1', { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/component': 'backend' }, { cpu: '100m' }));
+    t.removePod('shop/web-3');
+    assert.deepEqual(usageAt(t, ['shop', 'web', 'backend']), [parseQuantity('200m'), parseQuantity('1Gi'), 1]);
+    assert.deepEqual(usageAt(t, ['shop', 'web', 'frontend']), [parseQuantity('70m'), parseQuantity('20Mi'), 1]);
+    assert.deepEqual(usageAt(t, ['shop', 'web']), [parseQuantity('270m'), parseQuantity('1044Mi'), 2]);
+    // The next poll comes (applied after this one), and web-3 comes back (not moved: m1 again).
+    const m3 = new Map([['shop/web-1', usageOfAll(['300m', '2Gi'])], ['shop/web-2', usageOfAll(['10m', '1Mi'])], ...fillers(usageOfAll(['3m', '1Mi']))]);
+    t.startPodMetrics(m3);
+    t.addOrUpdatePod(PODS[2]);
+    assert.deepEqual(usageAt(t, ['shop', 'web', 'backend']), [parseQuantity('215m'), parseQuantity('1027Mi'), 2]);
+    const held = () => [...t.keys()].map((k) => t.podObject(k)!);
+    assert.deepEqual(t.snapshot(), freshTree(DEFAULT_HIERARCHY, held(), countedMetrics(t)).snapshot());
+    let steps = 1;
+    while (!t.stepPodMetrics(0)) steps++;
+    assert.ok(steps >= 6, `${steps} steps`); // two passes over 206 pods, 64 a step
+    assert.equal(t.applyingMetrics, false);
+    // m3: web-1 300m + web-2 10m; web-3 has no metrics.
+    assert.deepEqual(usageAt(t, ['shop', 'web']), [parseQuantity('310m'), parseQuantity('2049Mi'), 2]);
+    assert.deepEqual(usageAt(t, ['fill']), [parseQuantity('600m'), parseQuantity('200Mi'), 200]);
+    assert.deepEqual(t.snapshot(), freshTree(DEFAULT_HIERARCHY, held(), m3).snapshot());
+    assert.equal(t.pod('shop/web-1')!.usage!.cpu, parseQuantity('300m'));
+  });
+
+  for (const [spec, sort] of [[DEFAULT_HIERARCHY_SPEC, 'name'], ['node,app', 'worst'], ['', 'name']] as const) {
+    test(`random events and polls between slices (${spec || 'no levels'}, ${sort}): equal to a fresh build`, () => {
+      const levels = parseHierarchy(spec);
+      const r = rng(11 + spec.length);
+      const live = new Map<string, Pod>();
+      const mk = (name: string, ns = pick(r, ['a', 'b', 'c'])): Pod => {
+        const labels: Record<string, string> = {};
+        if (r() < 0.6) labels['app.kubernetes.io/name'] = pick(r, ['web', 'api', 'db']);
+        if (r() < 0.5) labels.component = pick(r, ['fe', 'be']);
+        return p(ns, name, labels, { cpu: pick(r, ['100m', '1']), restarts: Math.floor(r() * 3), ready: r() < 0.8, node: pick(r, ['n1', 'n2', '']) });
+      };
+      const upsert = (t: LabelTree, q: Pod) => {
+        live.set(`${q.metadata.namespace}/${q.metadata.name}`, q);
+        t.addOrUpdatePod(q);
+      };
+      /** A poll: every pod's figures differ from the last one's; a few pods have none. */
+      let round = 0;
+      const poll = () => {
+        round++;
+        const m = new Map<string, LeanPodMetrics>();
+        for (const k of live.keys()) {
+          if (r() < 0.1) continue;
+          const n = 1 + Math.floor(r() * 2);
+          m.set(k, { containers: ['main', 'side'].slice(0, n), usage: Array.from({ length: 2 * n }, (_, i) => (i % 2 ? 1_048_576 : 1_000_000) * (1 + Math.floor(r() * 500)) + round) });
+        }
+        return m;
+      };
+      const t = new LabelTree(levels, [], { sort });
+      for (let i = 0; i < 400; i++) upsert(t, mk(`p${i}`));
+      let metrics = poll();
+      t.applyPodMetrics(metrics);
+      let slices = 0, midPass = 0;
+      const removed: string[] = [];
+      for (let step = 0; step < 600; step++) {
+        const x = r();
+        if (x < 0.15) upsert(t, mk(`p${Math.floor(r() * 500)}`)); // modified, moved or new
+        else if (x < 0.25 && removed.length) {
+          const [ns, name] = removed.pop()!.split('/');
+          upsert(t, mk(name!, ns)); // back, maybe in the same pass
+        }
+        else if (x < 0.35) {
+          const k = pick(r, [...live.keys()]);
+          live.delete(k);
+          t.removePod(k);
+          removed.push(k);
+        } else if (x < 0.4) t.startPodMetrics((metrics = poll()));
+        else if (!t.stepPodMetrics(0)) slices++;
+        if (step % 15 === 0) t.rowsInWindow(0, 50); // summaries of some pods (with what they count)
+        if (step % 30 === 0) {
+          // Mid-pass too: the roll-ups are those of a fresh build counting what each pod counts.
+          if (t.applyingMetrics) midPass++;
+          assert.deepEqual(t.snapshot(), freshTree(levels, live.values(), countedMetrics(t), sort).snapshot(), `step ${step}`);
+        }
+      }
+      while (!t.stepPodMetrics(0)) slices++;
+      assert.ok(slices > 30 && midPass > 5, `${slices} slices, ${midPass} checks mid-pass`);
+      const fresh = freshTree(levels, live.values(), metrics, sort);
+      assert.deepEqual(t.snapshot(), fresh.snapshot());
+      assert.deepEqual(t.rowsInWindow(0, t.visibleCount()).map((row) => row.id), fresh.visibleRows().map((row) => row.id));
+    });
+  }
+});
+
 // ---- windowed rows ---------------------------------------------------------------------------
 
 /** What the view needs of a row; the groups must be the very ones listed, a pod's summary the

@@ -1,11 +1,12 @@
 // First builds run in slices (issue 9): the pods tree (PodTreeModel.buildStep) and the node
 // rows (NodeAllocationIndex.buildRows) end equal to a build done at once, also when change
-// batches arrive between slices. Nothing here is timed: a 0 ms budget gives the smallest
+// batches arrive between slices. So do metrics polls applied to the pods tree in slices
+// (PodTreeModel.metricsStep). Nothing here is timed: a 0 ms budget gives the smallest
 // slice (the clock is read every 64 pods, every 16 rows).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { leanObject } from '../../src/kube/lean.js';
-import { RESOURCE_KINDS, type Node, type Pod } from '../../src/kube/types.js';
+import { RESOURCE_KINDS, type LeanPodMetrics, type Node, type Pod } from '../../src/kube/types.js';
 import { computeNodeRows, NodeAllocationIndex } from '../../src/model/allocation.js';
 import { DEFAULT_HIERARCHY, LabelTree } from '../../src/model/labelTree.js';
 import { loadScenario } from '../../src/sim/scenarios/index.js';
@@ -153,6 +154,91 @@ describe('PodTreeModel: first build in slices', () => {
     once.setFilter('team-01');
     once.finishFilter();
     sameTree(m.filtered!, once.filtered!);
+  });
+});
+
+describe('PodTreeModel: metrics polls applied in slices', () => {
+  /** A poll in which every pod's usage differs from the last one's (every 13th pod has none). */
+  function poll(store: ClusterStore, round: number): void {
+    const pods = new Map<string, LeanPodMetrics>();
+    let i = 0;
+    for (const [key, p] of store.list('pods')) {
+      if ((++i + round) % 13 === 0) continue;
+      const names = p.spec.containers.map((c) => c.name);
+      pods.set(key, { containers: names, usage: names.flatMap((_, j) => [1_000_000 * (1 + ((i * 7 + j + round) % 900)), 1_048_576 * (1 + ((i * 3 + round) % 700))]) });
+    }
+    store.setMetrics({ available: true, nodes: new Map(), pods });
+  }
+
+  /** A model over every pod, fed every batch, metrics applied 64 pods a step. */
+  function slicedModel(store: ClusterStore): PodTreeModel {
+    const m = new PodTreeModel(DEFAULT_HIERARCHY, undefined);
+    m.live = true;
+    m.metricsSliceMs = 0;
+    store.subscribe((b) => m.sync(store, b));
+    return m;
+  }
+
+  /** The filtered tree a model built at once has for this text. */
+  function filteredAtOnce(store: ClusterStore, text: string): LabelTree {
+    const once = fresh(store);
+    once.setFilter(text);
+    once.finishFilter();
+    return once.filtered!;
+  }
+
+  test('batches and the next poll between slices: the trees equal fresh builds at the end', () => {
+    const store = cluster(3000, 40);
+    const m = slicedModel(store);
+    m.sync(store, undefined);
+    m.setFilter('team-01');
+    m.finishFilter();
+    poll(store, 1);
+    store.flush(); // -> sync: the poll's first slice
+    assert.ok(m.applyingMetrics);
+    let slices = 1;
+    for (; !m.metricsStep(0); slices++) {
+      if (slices % 5 === 0) {
+        churn(store, slices);
+        store.flush();
+      }
+      if (slices === 12) {
+        poll(store, 2);
+        store.flush();
+      }
+    }
+    assert.ok(slices > 40, `${slices} slices`);
+    assert.equal(m.applyingMetrics, false);
+    sameTree(m.tree, rebuildReference(m, store));
+    sameTree(m.filtered!, filteredAtOnce(store, 'team-01'));
+    assert.ok(m.tree.root.rollup.podsWithUsage > 2000, `${m.tree.root.rollup.podsWithUsage} pods with usage`);
+  });
+
+  test('polls during the first build and a filter search: every tree counts the last one', () => {
+    const store = cluster(3000, 40);
+    poll(store, 1);
+    store.flush();
+    const m = slicedModel(store);
+    m.buildSliceMs = 0;
+    m.filterSliceMs = 0;
+    m.sync(store, undefined);
+    for (let i = 0; i < 10; i++) m.buildStep(0);
+    poll(store, 2); // over the pods added so far, while the build adds more
+    store.flush();
+    for (let i = 0; i < 5; i++) {
+      m.buildStep(0);
+      m.metricsStep(0);
+    }
+    m.setFilter('team-01'); // its tree is built as the search goes
+    poll(store, 3);
+    store.flush();
+    churn(store, 7);
+    store.flush();
+    m.finishFilter();
+    while (!m.buildStep(0));
+    while (!m.metricsStep(0));
+    sameTree(m.tree, rebuildReference(m, store));
+    sameTree(m.filtered!, filteredAtOnce(store, 'team-01'));
   });
 });
 
