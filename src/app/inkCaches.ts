@@ -27,6 +27,8 @@ export const inkCacheStats = { linesTokenized: 0, rotations: 0 };
 
 /** Entries per generation of the cross-frame cache (a 200x60 frame uses a few hundred). */
 const GENERATION_SIZE = 4096;
+/** Characters of keys per generation: blocks of many lines are keys too (see stringWidthMemo). */
+const GENERATION_CHARS = 256 * 1024;
 
 let installed: Promise<InkCacheStatus> | undefined;
 let enabled = true;
@@ -124,14 +126,19 @@ class CrossFrameCaches {
     this.old = fresh();
   }
 
+  /** Characters of the keys looked up since `cur` started: a bound on what it holds. */
+  private chars = 0;
+
   rotate(): void {
-    if (this.cur.styledChars.size + this.cur.widths.size + this.cur.blockWidths.size < GENERATION_SIZE) return;
+    if (this.cur.styledChars.size + this.cur.widths.size + this.cur.blockWidths.size < GENERATION_SIZE && this.chars < GENERATION_CHARS) return;
     this.old = this.cur;
     this.cur = this.fresh();
+    this.chars = 0;
     inkCacheStats.rotations++;
   }
 
   getStyledChars(line: string): unknown {
+    this.chars += line.length;
     const hit = this.cur.styledChars.get(line) ?? this.old.styledChars.get(line);
     if (hit !== undefined) {
       this.cur.styledChars.set(line, hit);
@@ -142,6 +149,7 @@ class CrossFrameCaches {
   }
 
   getStringWidth(text: string): number {
+    this.chars += text.length;
     const hit = this.cur.widths.get(text) ?? this.old.widths.get(text);
     if (hit !== undefined) {
       this.cur.widths.set(text, hit);
@@ -151,6 +159,7 @@ class CrossFrameCaches {
   }
 
   getWidestLine(text: string): number {
+    this.chars += text.length;
     const hit = this.cur.blockWidths.get(text) ?? this.old.blockWidths.get(text);
     if (hit !== undefined) {
       this.cur.blockWidths.set(text, hit);
