@@ -32,5 +32,7 @@ if (major < 22) {
   });
   child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
 } else {
+  // Before the CLI's modules resolve: @kubernetes/client-node without its generated clients.
+  (await import('../dist/src/app/slimClientNode.js')).installSlimClientNode();
   await import('../dist/src/cli.js');
 }

@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { Cluster, Context, User } from '@kubernetes/client-node';
+// The config module alone, not the package's index (which loads every generated API client).
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 
 /** A problem with the user's configuration: shown as one paragraph, exit code 2. */
 export class ConfigError extends Error {

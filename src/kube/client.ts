@@ -5,7 +5,9 @@
 // so connections are kept alive; headers are asked for per request, and client-node's exec
 // and OIDC authenticators cache their tokens until they expire, so a plugin runs once.
 // Requests parse raw JSON: the generated typed clients' deserialisation is too slow at scale.
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+// Modules of the library, not its index (which loads every generated API client).
+import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
 import { fetch, type Dispatcher, type Response } from 'undici';
 
 export type ErrorKind = 'network' | 'dns' | 'tls' | 'timeout' | 'unauthorized' | 'forbidden' | 'notfound' | 'gone' | 'conflict' | 'http' | 'protocol' | 'auth-plugin';
