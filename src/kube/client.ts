@@ -106,7 +106,7 @@ export class KubeClient {
     }
   }
 
-  /** The body of a 2xx answer as bytes (a list page handed to the list worker); else a KubeError. */
+  /** The body of a 2xx answer as bytes (a list page, its continue token peeked first); else a KubeError. */
   async bytes(path: string, opts: RequestOptions = {}): Promise<ArrayBuffer> {
     const whole = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = opts.signal ? AbortSignal.any([opts.signal, whole]) : whole;

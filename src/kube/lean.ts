@@ -226,29 +226,3 @@ export function leanObject<K extends ResourceKind>(kind: K, raw: Raw): KindMap[K
       return leanGeneric<KindMap[K]>(raw);
   }
 }
-
-/**
- * A lean pod that came through a structured clone (the list worker), rebuilt as the compact
- * objects leanPod makes, its values that the worker had shared pointing at this thread's
- * shared copies again. `seen` maps the objects of one message (where the clone kept the
- * worker's sharing) to the shared copies, so each distinct value is looked up once per page,
- * not once per pod.
- */
-export function resharePod(p: Pod, seen: Map<object, unknown>): Pod {
-  const sh: Share = (v) => again(v, seen);
-  const m = p.metadata;
-  const s = p.spec;
-  const st = p.status;
-  return new PodOf(
-    new PodMeta(m, sh, undefined, m.ownerReferences),
-    new PodSpecOf(s, sh, s.containers, s.initContainers, s.volumes),
-    new PodStatusOf(st, sh, st.conditions, st.containerStatuses, st.initContainerStatuses),
-  );
-}
-
-function again<T>(v: T, seen: Map<object, unknown>): T {
-  if (v === undefined || v === null || typeof v !== 'object') return v;
-  let c = seen.get(v);
-  if (c === undefined) seen.set(v, (c = share(v)));
-  return c as T;
-}

@@ -1,7 +1,5 @@
-// Parsing one page of a list answer into lean objects. Runs in the list worker
-// (listWorker.ts) for pods, and on the main thread for the other kinds or when no worker can
-// be started. Errors are plain `ListPageError`s (the reflector turns them into KubeErrors), so
-// a worker need not load the HTTP client.
+// Parsing one page of a list answer into lean objects. Errors are plain `ListPageError`s (the
+// reflector turns them into KubeErrors).
 import { leanObject } from './lean.js';
 import { RESOURCES, type KindMap, type ResourceKind } from './types.js';
 

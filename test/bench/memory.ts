@@ -1,6 +1,6 @@
 // Memory breakdown of kfleet's per-store models at scale (issue 9): prints figures, asserts nothing.
 //
-//   npx tsx --expose-gc test/bench/memory.ts [pods=150000] [nodes=5000] [--json] [--worker] [--snapshot]
+//   npx tsx --expose-gc test/bench/memory.ts [pods=150000] [nodes=5000] [--json] [--pages] [--snapshot]
 //
 // (--snapshot needs a smaller cluster, e.g. 20000 700: the snapshot file must fit one string.)
 //
@@ -13,7 +13,7 @@ import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { leanObject, sharedSizes } from '../../src/kube/lean.js';
 import { templateSizes } from '../../src/kube/leanTemplate.js';
-import { parsePage, stopListWorker } from '../../src/kube/pageParser.js';
+import { parsePage } from '../../src/kube/pageParser.js';
 import { RESOURCE_KINDS, type ResourceKind } from '../../src/kube/types.js';
 import { DEFAULT_HIERARCHY } from '../../src/model/labelTree.js';
 import { loadScenario } from '../../src/sim/scenarios/index.js';
@@ -29,8 +29,8 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const N_PODS = Number(args[0] ?? 150_000);
 const N_NODES = Number(args[1] ?? 5000);
 const SNAPSHOT = process.argv.includes('--snapshot');
-const WORKER = process.argv.includes('--worker');
-const JSON_MODE = process.argv.includes('--json') || WORKER;
+const PAGES = process.argv.includes('--pages');
+const JSON_MODE = process.argv.includes('--json') || PAGES;
 
 const gcFn = (globalThis as { gc?: () => void }).gc;
 if (!gcFn) {
@@ -73,13 +73,13 @@ function measureKind(step: string, count: number): void {
   prevRss = rss;
 }
 
-/** Pods (JSON texts) through the list worker, as the reflector sends them: pages of 500. */
-async function viaWorker(texts: readonly string[]): Promise<unknown[]> {
+/** Pods (JSON texts) as list pages of 100 through parsePage, the reflector's own path. */
+function viaPages(texts: readonly string[]): unknown[] {
   const out: unknown[] = [];
   const enc = new TextEncoder();
-  for (let i = 0; i < texts.length; i += 500) {
-    const body = `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[${texts.slice(i, i + 500).join(',')}]}`;
-    const page = await parsePage('pods', enc.encode(body).buffer as ArrayBuffer);
+  for (let i = 0; i < texts.length; i += 100) {
+    const body = `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[${texts.slice(i, i + 100).join(',')}]}`;
+    const page = parsePage('pods', enc.encode(body).buffer as ArrayBuffer);
     for (const p of page.items) out.push(p);
   }
   return out;
@@ -107,9 +107,8 @@ function clusterObjects(): Map<ResourceKind, readonly unknown[]> {
 
 /**
  * Per kind: the lean objects alone (kept in an array), then the store's maps and indexes.
- * --worker (implies --json): pods go through the list worker as pages of 500, kfleet's own path
- * (parsed and leaned there, cloned back, shared again here); the worker's heap shows in the
- * RSS column only. (A function, so that its locals are garbage once it returns.)
+ * --pages (implies --json): pods go through parsePage as list pages of 100, kfleet's own path.
+ * (A function, so that its locals are garbage once it returns.)
  */
 async function buildStore(): Promise<void> {
   const source = clusterObjects();
@@ -118,7 +117,7 @@ async function buildStore(): Promise<void> {
   for (const kind of RESOURCE_KINDS) {
     const objs = source.get(kind)!;
     let items: unknown[];
-    if (kind === 'pods' && WORKER) items = await viaWorker(objs as string[]);
+    if (kind === 'pods' && PAGES) items = viaPages(objs as string[]);
     else items = objs.map((o) => leanObject(kind, JSON_MODE ? JSON.parse(o as string) : o));
     lean.set(kind, items);
     if (items.length) measureKind(`  ${kind}`, items.length);
@@ -132,11 +131,6 @@ await buildStore();
 console.log(`  (store built in ${(performance.now() - t0).toFixed(0)} ms; ${store.size('pods')} pods, ${store.size('nodes')} nodes)`);
 prevHeap = storeHeap0;
 measure('store (lean objects + indexes + shared tables)');
-if (WORKER) {
-  stopListWorker();
-  await new Promise((r) => setTimeout(r, 500));
-  measure('list worker stopped', false);
-}
 
 t0 = performance.now();
 const alloc = nodeAllocationFor(store);

@@ -1,8 +1,8 @@
-// List pages parsed on the list worker: the same lean objects as on the main thread, repeated
-// values shared across pages again, and malformed pages reported as such.
+// List pages parsed into lean objects, repeated values shared across pages, and malformed pages
+// reported as such.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listWorkerState, parsePage, peekContinue } from '../../src/kube/pageParser.js';
+import { parsePage, peekContinue } from '../../src/kube/pageParser.js';
 import { leanObject } from '../../src/kube/lean.js';
 import { ListPageError } from '../../src/kube/listPage.js';
 
@@ -16,9 +16,9 @@ const rawPod = (name: string) => ({
 
 const body = (v: unknown): ArrayBuffer => new TextEncoder().encode(JSON.stringify(v)).buffer as ArrayBuffer;
 
-test('a pods page parsed on the worker equals main-thread lean objects and shares values across pages', async () => {
-  const p1 = await parsePage('pods', body({ kind: 'PodList', metadata: { resourceVersion: '9', continue: 'tok', remainingItemCount: 1 }, items: [rawPod('a'), rawPod('b')] }));
-  const p2 = await parsePage('pods', body({ kind: 'PodList', metadata: { resourceVersion: '9' }, items: [rawPod('c')] }));
+test('a pods page parses to the lean objects and shares values across pages', () => {
+  const p1 = parsePage('pods', body({ kind: 'PodList', metadata: { resourceVersion: '9', continue: 'tok', remainingItemCount: 1 }, items: [rawPod('a'), rawPod('b')] }));
+  const p2 = parsePage('pods', body({ kind: 'PodList', metadata: { resourceVersion: '9' }, items: [rawPod('c')] }));
   assert.deepEqual(p1.metadata, { resourceVersion: '9', continue: 'tok', remainingItemCount: 1 });
   assert.deepEqual(p2.metadata, { resourceVersion: '9', continue: undefined, remainingItemCount: undefined });
   assert.deepEqual(p1.items.map((p) => p.metadata.name), ['a', 'b']);
@@ -30,28 +30,13 @@ test('a pods page parsed on the worker equals main-thread lean objects and share
   assert.equal(p1.items[0]!.spec.containers[0]!.resources?.requests?.cpu, '100m');
 });
 
-test('malformed pages are ListPageErrors with the reason', async () => {
-  await assert.rejects(parsePage('pods', body({ kind: 'PodList', metadata: {} })), (e) => e instanceof ListPageError && e.message === "the server's pods list has no items");
-  await assert.rejects(parsePage('pods', body({ items: [{ kind: 'Node', metadata: { name: 'x' } }] })), (e) => e instanceof ListPageError && e.message === "the server's pods list holds a Node, not a Pod");
-  await assert.rejects(parsePage('pods', new TextEncoder().encode('<html>').buffer as ArrayBuffer), (e) => e instanceof ListPageError && e.message === "the server's pods list is not JSON (an HTML page: is the server address right?)");
+test('malformed pages are ListPageErrors with the reason', () => {
+  assert.throws(() => parsePage('pods', body({ kind: 'PodList', metadata: {} })), (e) => e instanceof ListPageError && e.message === "the server's pods list has no items");
+  assert.throws(() => parsePage('pods', body({ items: [{ kind: 'Node', metadata: { name: 'x' } }] })), (e) => e instanceof ListPageError && e.message === "the server's pods list holds a Node, not a Pod");
+  assert.throws(() => parsePage('pods', new TextEncoder().encode('<html>').buffer as ArrayBuffer), (e) => e instanceof ListPageError && e.message === "the server's pods list is not JSON (an HTML page: is the server address right?)");
 });
 
 test('the continue token is read from the first bytes of a page', () => {
   assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5', continue: 'eyJydiI6NX0' }, items: [] })), 'eyJydiI6NX0');
   assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5' }, items: [] })), undefined);
-});
-
-test('the list worker stops when idle and a later list starts a new one', async () => {
-  listWorkerState(50); // idle time before it stops, for this test
-  try {
-    const page = () => parsePage('pods', body({ kind: 'PodList', metadata: { resourceVersion: '9' }, items: [rawPod('idle')] }));
-    assert.equal((await page()).items[0]!.metadata.name, 'idle');
-    assert.equal(listWorkerState().running, true);
-    for (let i = 0; i < 250 && listWorkerState().running; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(listWorkerState().running, false);
-    assert.deepEqual((await page()).items[0], leanObject('pods', rawPod('idle')));
-    assert.equal(listWorkerState().running, true);
-  } finally {
-    listWorkerState(5_000);
-  }
 });
