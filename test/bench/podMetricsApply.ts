@@ -11,12 +11,9 @@
 // between them. Prints the longest synchronous block per poll, and checks at the end that the
 // tree equals one built afresh with the final pods and metrics.
 import { performance } from 'node:perf_hooks';
-import { leanObject } from '../../src/kube/lean.js';
 import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
 import { DEFAULT_HIERARCHY, LabelTree } from '../../src/model/labelTree.js';
-import { loadScenario } from '../../src/sim/scenarios/index.js';
-import { Store } from '../../src/sim/store.js';
-import { ClusterStore } from '../../src/store/clusterStore.js';
+import { gc, generatedPodStore } from './generatedStore.js';
 import { METRICS_SLICE_MS, PodTreeModel, rebuildReference } from '../../views/selectors/podTree.js';
 
 const N_PODS = Number(process.argv[2] ?? 150_000);
@@ -26,17 +23,10 @@ const ms = (t0: number) => performance.now() - t0;
 const f = (x: number) => (x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const line = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
-/** Collect garbage between phases when run with --expose-gc (GC pauses are not the tree's). */
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 // ---- cluster ----
 let t0 = performance.now();
-const store = new ClusterStore(1e9); // notices only on flush(): the bench delivers batches itself
-{
-  const sim = new Store({ seed: 42 });
-  loadScenario(sim, { scenario: 'generated', pods: N_PODS, nodes: N_NODES });
-  for (const p of sim.list('pods')) store.upsert('pods', leanObject('pods', p));
-}
+const store = generatedPodStore(N_PODS, N_NODES); // notices only on flush(): the bench delivers batches itself
 line(`generated + ingested ${store.size('pods').toLocaleString('en-US')} pods`, `${f(ms(t0))} ms`);
 
 // ---- the model: the whole tree, and a filter's ----

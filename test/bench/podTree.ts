@@ -11,12 +11,10 @@
 // and proves the tree was not rebuilt for them: the model's rebuild counter stays at 1, and
 // the incremental tree equals one built from scratch afterwards.
 import { performance } from 'node:perf_hooks';
-import { leanObject } from '../../src/kube/lean.js';
 import type { Pod } from '../../src/kube/types.js';
 import { DEFAULT_HIERARCHY, parseHierarchy, type TreeRow } from '../../src/model/labelTree.js';
-import { loadScenario } from '../../src/sim/scenarios/index.js';
-import { Store } from '../../src/sim/store.js';
-import { ClusterStore, type ChangeBatch } from '../../src/store/clusterStore.js';
+import type { ChangeBatch } from '../../src/store/clusterStore.js';
+import { gc, generatedPodStore } from './generatedStore.js';
 import { PodTreeModel, rebuildReference } from '../../views/selectors/podTree.js';
 
 const N_PODS = Number(process.argv[2] ?? 150_000);
@@ -31,17 +29,10 @@ function line(label: string, value: string) {
   console.log(`${label.padEnd(58)} ${value}`);
 }
 
-/** Collect garbage between phases when run with --expose-gc (GC pauses are not the tree's). */
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 // ---- cluster ----
 let t0 = performance.now();
-const store = new ClusterStore(1e9); // notices only on flush(): the bench delivers batches itself
-{
-  const sim = new Store({ seed: 42 });
-  loadScenario(sim, { scenario: 'generated', pods: N_PODS, nodes: N_NODES });
-  for (const p of sim.list('pods')) store.upsert('pods', leanObject('pods', p));
-}
+const store = generatedPodStore(N_PODS, N_NODES); // notices only on flush(): the bench delivers batches itself
 line(`generated + ingested ${store.size('pods').toLocaleString('en-US')} pods`, `${f(ms(t0))} ms`);
 gc();
 
@@ -160,7 +151,7 @@ line(`  then the frame (${model.active.visibleCount()} rows)`, `${f(burstFrame)}
 // ---- 4. keys ----
 {
   const toggleTimes: number[] = [];
-  const group = model.active.rowAt(model.active.indexOfId(cursorId))!;
+  const group = model.active.rowAt(model.active.indexOfId(cursorId)) as Extract<TreeRow, { type: 'group' }>;
   for (let i = 0; i < 200; i++) {
     t0 = performance.now();
     model.update((t) => t.setExpanded(group.id, group.depth, i % 2 === 0 ? !group.expanded : group.expanded));
