@@ -5,6 +5,8 @@
 // (e.g. each metrics poll's cost).
 // `npm run bench` (test/bench/) reads them. Times are epoch milliseconds with sub-ms precision.
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ClusterStore } from '../store/clusterStore.js';
 
@@ -48,6 +50,14 @@ export function installTrace(store: () => ClusterStore | undefined): void {
     if (chunk.length > 0) line({ t: now(), event: 'frame', bytes: chunk.length, ...snap() });
     return write(chunk, ...rest);
   }) as typeof process.stdout.write;
+  // SIGUSR2: a full GC, then a `live-heap` line: what stays once garbage is gone (the bench
+  // compares it before and after churn, to tell a leak from V8's slack).
+  process.on('SIGUSR2', () => {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    const m = process.memoryUsage();
+    line({ t: now(), event: 'live-heap', heap: m.heapUsed, rss: m.rss });
+  });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let elu = performance.eventLoopUtilization();

@@ -7,7 +7,7 @@ export interface TraceLine {
   t: number;
   /** frame: a terminal write; tick: once a second; gc: a main-thread GC of 5 ms or more (t = its
    *  start); metrics-poll: one metrics.k8s.io poll (t = its end). */
-  event: 'frame' | 'tick' | 'gc' | 'metrics-poll';
+  event: 'frame' | 'tick' | 'gc' | 'metrics-poll' | 'live-heap';
   bytes?: number;
   /** tick: pods in the store; metrics-poll: pods in the response. */
   pods?: number;
@@ -124,6 +124,20 @@ export class BenchSession {
   }
 
   /** The newest resourceVersion kfleet had applied, per its trace. */
+  /** kfleet's heap after a full GC (SIGUSR2, src/app/trace.ts), bytes. */
+  async liveHeap(): Promise<number | undefined> {
+    const before = this.trace.length;
+    this.readTrace();
+    process.kill(this.pid, 'SIGUSR2');
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      this.readTrace();
+      const l = this.trace.slice(before).find((x) => x.event === 'live-heap');
+      if (l) return l.heap;
+    }
+    return undefined;
+  }
+
   latestRv(): number {
     this.readTrace();
     for (let i = this.trace.length - 1; i >= 0; i--) if (this.trace[i].rv !== undefined) return this.trace[i].rv!;

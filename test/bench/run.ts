@@ -208,6 +208,10 @@ async function benchSize(pods: number, o: Options) {
     await s.keyLatency('2', (scr) => scr.startsWith('kfleet Pods '), 60_000);
     await sleep(1000);
     log(`  churn ${o.churnRate}/s for ${o.churnSeconds} s`);
+    // What is live (after a full GC) before and after: growth of that would be a leak; RSS
+    // growth beyond it is garbage V8 lets pile up between its full GCs.
+    const liveStart = await s.liveHeap();
+    await sleep(500);
     const rssStart = memOf(s.pid)!.rss;
     s.readTrace();
     const traceFrom = s.trace.length;
@@ -250,6 +254,7 @@ async function benchSize(pods: number, o: Options) {
     const half = Math.floor(lags.length / 2);
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const memEnd = memOf(s.pid)!;
+    const liveEnd = await s.liveHeap();
     k.churn = {
       rate: o.churnRate,
       seconds: o.churnSeconds,
@@ -270,6 +275,8 @@ async function benchSize(pods: number, o: Options) {
       rssEndMB: MB(memEnd.rss),
       rssGrowthMB: MB(memEnd.rss - rssStart),
       peakRssMB: MB(memEnd.hwm),
+      liveHeapStartMB: MB(liveStart),
+      liveHeapEndMB: MB(liveEnd),
       rssSamples: rss,
     };
     log(`  churn ${JSON.stringify({ ...(k.churn as object), rssSamples: undefined })}`);
@@ -346,6 +353,7 @@ function table(results: Record<string, any>[]): string {
     ['churn: backlog', (r) => (r.kfleet.churn.backlog ? 'YES' : 'no')],
     ['churn: RSS start → end MB (growth)', (r) => `${r.kfleet.churn.rssStartMB} → ${r.kfleet.churn.rssEndMB} (${r.kfleet.churn.rssGrowthMB})`],
     ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => rssQuarters(r.kfleet.churn.rssSamples)],
+    ['churn: peak RSS MB; live heap after full GC start → end MB', (r) => `${r.kfleet.churn.peakRssMB}; ${r.kfleet.churn.liveHeapStartMB ?? '-'} → ${r.kfleet.churn.liveHeapEndMB ?? '-'}`],
     ['churn: longest GC ms (kind), GCs ≥ 50 ms', (r) => gcFig(r.kfleet.phases?.churn)],
     ['churn: metrics polls, CPU ms total / mean', (r) => pollFig(r.kfleet.phases?.churn)],
   ];
