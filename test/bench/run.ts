@@ -200,6 +200,9 @@ async function benchSize(pods: number, o: Options) {
       filter: { n: filterMs.length, p50: r1(percentile(filterMs, 50)), p99: r1(percentile(filterMs, 99)), max: r1(Math.max(...filterMs)) },
       switchView: { n: viewMs.length, p50: r1(percentile(viewMs, 50)), p99: r1(percentile(viewMs, 99)), max: r1(Math.max(...viewMs)) },
       all: { n: allKeys.length, p50: r1(percentile(allKeys, 50)), p99: r1(percentile(allKeys, 99)) },
+      // Each key's figure in order (the first 40 scrolls in the pods tree, then 20 in the plain
+      // list just opened), to see where an outlier came from.
+      scrollEach: scrollMs.map(r1),
     };
     log(`  keys ${JSON.stringify(k.keys)}`);
 
