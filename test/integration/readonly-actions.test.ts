@@ -106,6 +106,9 @@ async function confirmed(t: ReturnType<typeof mount>, title: RegExp) {
   await until(`dialog ${title}`, () => title.test(t.screen()), t.screen);
   assert.match(t.screen(), /│ context: sim +│/);
   await type(t.stdin, 'y');
+  // The dialog stays (busy) until the action's answer is back, which can come after the server
+  // has changed: the next key must wait for it to close (a loaded CI run typed into it).
+  await until(`dialog ${title} closed`, () => !title.test(t.screen()), t.screen);
 }
 
 describe('--readonly blocks every action path', () => {
