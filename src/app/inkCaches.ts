@@ -16,6 +16,7 @@
 //
 // KFLEET_INK_CACHES=0 turns both off.
 import { registerHooks } from 'node:module';
+import { ownCopy } from './ownCopy.js';
 
 export interface InkCacheStatus {
   stringWidth: boolean;
@@ -137,34 +138,42 @@ class CrossFrameCaches {
     inkCacheStats.rotations++;
   }
 
+  // Keys put in a cache are own copies (ownCopy.ts): Ink's lines are slices of its whole frame.
+
   getStyledChars(line: string): unknown {
     this.chars += line.length;
-    const hit = this.cur.styledChars.get(line) ?? this.old.styledChars.get(line);
-    if (hit !== undefined) {
-      this.cur.styledChars.set(line, hit);
-      return hit;
+    const cur = this.cur.styledChars.get(line);
+    if (cur !== undefined) return cur;
+    const old = this.old.styledChars.get(line);
+    if (old !== undefined) {
+      this.cur.styledChars.set(ownCopy(line), old);
+      return old;
     }
     inkCacheStats.linesTokenized++;
-    return this.cur.getStyledChars(line);
+    return this.cur.getStyledChars(ownCopy(line));
   }
 
   getStringWidth(text: string): number {
     this.chars += text.length;
-    const hit = this.cur.widths.get(text) ?? this.old.widths.get(text);
-    if (hit !== undefined) {
-      this.cur.widths.set(text, hit);
-      return hit;
+    const cur = this.cur.widths.get(text);
+    if (cur !== undefined) return cur;
+    const old = this.old.widths.get(text);
+    if (old !== undefined) {
+      this.cur.widths.set(ownCopy(text), old);
+      return old;
     }
-    return this.cur.getStringWidth(text);
+    return this.cur.getStringWidth(ownCopy(text));
   }
 
   getWidestLine(text: string): number {
     this.chars += text.length;
-    const hit = this.cur.blockWidths.get(text) ?? this.old.blockWidths.get(text);
-    if (hit !== undefined) {
-      this.cur.blockWidths.set(text, hit);
-      return hit;
+    const cur = this.cur.blockWidths.get(text);
+    if (cur !== undefined) return cur;
+    const old = this.old.blockWidths.get(text);
+    if (old !== undefined) {
+      this.cur.blockWidths.set(ownCopy(text), old);
+      return old;
     }
-    return this.cur.getWidestLine(text);
+    return this.cur.getWidestLine(ownCopy(text));
   }
 }

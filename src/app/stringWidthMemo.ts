@@ -9,6 +9,7 @@
 // others are remembered by their exact text in two generations (the current and the previous
 // few thousand texts), so a long session keeps a bounded map of what recent frames drew.
 import realStringWidth from 'string-width';
+import { ownCopy } from './ownCopy.js';
 
 type Options = Parameters<typeof realStringWidth>[1];
 
@@ -53,7 +54,7 @@ export default function stringWidth(text: string, options?: Options): number {
     current = new Map();
     currentChars = 0;
   }
-  current.set(text, w);
+  current.set(ownCopy(text), w); // not a slice of Ink's whole frame (ownCopy.ts)
   currentChars += text.length;
   return w;
 }

@@ -5,6 +5,8 @@
 import React from 'react'; // JSX in tests (test/ is outside tsconfig, so tsx uses the classic runtime)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { inkCacheStats, installInkCaches, setInkOutputCache } from '../../src/app/inkCaches.js';
 import { GENERATION_CHARS, rememberedChars, stringWidthStats } from '../../src/app/stringWidthMemo.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
@@ -110,5 +112,21 @@ describe('Ink caches (src/app/inkCaches.ts)', () => {
     const kept = rememberedChars();
     assert.ok(kept <= 2 * GENERATION_CHARS + 8_100, `characters remembered: ${kept}`);
     assert.ok(kept >= GENERATION_CHARS / 2, `and it still remembers: ${kept}`);
+  });
+
+  test('a remembered line does not keep the whole frame it was cut from alive', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 400 frames of 64 KB, each measured by one of its lines (a slice of the frame, as Ink's
+    // lines are): kept by their slices, the frames would be ~25 MB.
+    for (let i = 0; i < 400; i++) {
+      const frame = `line ${i} ▸ ` + 'x'.repeat(80) + '\n' + '▸ row │ '.repeat(8000);
+      hooked(frame.split('\n')[0]!);
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.ok(grown < 5 * 2 ** 20, `heap grew by ${(grown / 2 ** 20).toFixed(1)} MB`);
   });
 });
