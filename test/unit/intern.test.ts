@@ -2,7 +2,7 @@
 // parts too; the tables are bounded yet keep what is in use; a hash collision shares nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hash, share, sharedSizes, str } from '../../src/kube/intern.js';
+import { GENERATION, hash, share, sharedSizes, str } from '../../src/kube/intern.js';
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -30,15 +30,15 @@ test("a new value's parts are shared with other values' equal parts", () => {
 test('the tables stay bounded, and a value in use outlives values no longer seen', () => {
   const hot = share({ hot: 'intern-hot' });
   const cold = share({ cold: 'intern-cold' });
-  // 150,000 other values: three generations' worth. The hot one is seen again as pods of
-  // its workload come; the cold one is not.
-  for (let i = 0; i < 150_000; i++) {
+  // Three generations' worth of other values. The hot one is seen again as pods of its
+  // workload come; the cold one is not.
+  for (let i = 0; i < 3 * GENERATION; i++) {
     share({ filler: i });
     if (i % 10_000 === 0) assert.equal(share(copy(hot)), hot);
   }
   assert.equal(share(copy(hot)), hot);
   assert.notEqual(share(copy(cold)), cold);
-  assert.ok(sharedSizes().values <= 100_000, JSON.stringify(sharedSizes()));
+  assert.ok(sharedSizes().values <= 2 * GENERATION, JSON.stringify(sharedSizes()));
 });
 
 test('values whose JSON hashes collide are both kept, unshared', () => {
