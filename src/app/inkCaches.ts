@@ -138,42 +138,35 @@ class CrossFrameCaches {
     inkCacheStats.rotations++;
   }
 
-  // Keys put in a cache are own copies (ownCopy.ts): Ink's lines are slices of its whole frame.
-
   getStyledChars(line: string): unknown {
-    this.chars += line.length;
-    const cur = this.cur.styledChars.get(line);
-    if (cur !== undefined) return cur;
-    const old = this.old.styledChars.get(line);
-    if (old !== undefined) {
-      this.cur.styledChars.set(ownCopy(line), old);
-      return old;
-    }
-    inkCacheStats.linesTokenized++;
-    return this.cur.getStyledChars(ownCopy(line));
+    return this.through(line, (c) => c.styledChars, (own) => {
+      inkCacheStats.linesTokenized++;
+      return this.cur.getStyledChars(own);
+    });
   }
 
   getStringWidth(text: string): number {
-    this.chars += text.length;
-    const cur = this.cur.widths.get(text);
-    if (cur !== undefined) return cur;
-    const old = this.old.widths.get(text);
-    if (old !== undefined) {
-      this.cur.widths.set(ownCopy(text), old);
-      return old;
-    }
-    return this.cur.getStringWidth(ownCopy(text));
+    return this.through(text, (c) => c.widths, (own) => this.cur.getStringWidth(own));
   }
 
   getWidestLine(text: string): number {
-    this.chars += text.length;
-    const cur = this.cur.blockWidths.get(text);
+    return this.through(text, (c) => c.blockWidths, (own) => this.cur.getWidestLine(own));
+  }
+
+  /**
+   * A hit in the current generation, else in the previous one (copied forward), else Ink's
+   * computation into the current one. Keys put in a cache are own copies (ownCopy.ts): Ink's
+   * lines are slices of its whole frame.
+   */
+  private through<V>(key: string, map: (c: Caches) => Map<string, V>, compute: (own: string) => V): V {
+    this.chars += key.length;
+    const cur = map(this.cur).get(key);
     if (cur !== undefined) return cur;
-    const old = this.old.blockWidths.get(text);
+    const old = map(this.old).get(key);
     if (old !== undefined) {
-      this.cur.blockWidths.set(ownCopy(text), old);
+      map(this.cur).set(ownCopy(key), old);
       return old;
     }
-    return this.cur.getWidestLine(ownCopy(text));
+    return compute(ownCopy(key));
   }
 }
