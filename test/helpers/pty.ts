@@ -56,6 +56,8 @@ export class PtySession {
   raw = '';
   private exited = false;
   private pendingWrites = Promise.resolve();
+  /** When the program last wrote (a frame can arrive in several pieces). */
+  private lastDataAt = 0;
 
   constructor(args: string[], opts: SpawnOptions = {}) {
     const cols = opts.cols ?? 100;
@@ -66,6 +68,7 @@ export class PtySession {
     this.proc = pty.spawn(NODE22, [BIN, ...args], { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? ROOT, env });
     this.proc.onData((d) => {
       this.raw += d;
+      this.lastDataAt = Date.now();
       this.pendingWrites = this.pendingWrites.then(() => new Promise<void>((r) => this.term.write(d, r)));
     });
     this.exit = new Promise((resolve) => {
@@ -91,7 +94,18 @@ export class PtySession {
     for (;;) {
       await this.pendingWrites;
       const s = this.screen();
-      if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
+      const found = (x: string) => (typeof what === 'string' ? x.includes(what) : what.test(x));
+      if (found(s)) {
+        // A frame can arrive in several pieces: the text may be in its first piece and the rest
+        // of the screen not drawn yet. Answer with the screen once the output has settled.
+        const settleBy = Date.now() + 500; // a screen that never stops changing is taken as is
+        while (Date.now() - this.lastDataAt < 40 && !this.exited && Date.now() < settleBy) {
+          await new Promise((r) => setTimeout(r, 20));
+          await this.pendingWrites;
+        }
+        const settled = this.screen();
+        if (found(settled)) return settled;
+      }
       if (this.exited) throw new Error(`process exited while waiting for ${what}; screen:\n${s}\nraw tail: ${JSON.stringify(this.raw.slice(-500))}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
       await new Promise((r) => setTimeout(r, 50));
