@@ -13,7 +13,8 @@
 import { performance } from 'node:perf_hooks';
 import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
 import { DEFAULT_HIERARCHY, LabelTree } from '../../src/model/labelTree.js';
-import { gc, generatedPodStore } from './generatedStore.js';
+import { generatedCluster } from '../helpers/generatedCluster.js';
+import { gc } from './gc.js';
 import { METRICS_SLICE_MS, PodTreeModel, rebuildReference } from '../../views/selectors/podTree.js';
 
 const N_PODS = Number(process.argv[2] ?? 150_000);
@@ -26,7 +27,7 @@ const line = (label: string, value: string) => console.log(`${label.padEnd(58)} 
 
 // ---- cluster ----
 let t0 = performance.now();
-const store = generatedPodStore(N_PODS, N_NODES); // notices only on flush(): the bench delivers batches itself
+const store = generatedCluster({ pods: N_PODS, nodes: N_NODES, kinds: ['pods'] }); // notices only on flush(): the bench delivers batches itself
 line(`generated + ingested ${store.size('pods').toLocaleString('en-US')} pods`, `${f(ms(t0))} ms`);
 
 // ---- the model: the whole tree, and a filter's ----

@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import type { Pod } from '../../src/kube/types.js';
 import { DEFAULT_HIERARCHY, parseHierarchy, type TreeRow } from '../../src/model/labelTree.js';
 import type { ChangeBatch } from '../../src/store/clusterStore.js';
-import { gc, generatedPodStore } from './generatedStore.js';
+import { generatedCluster } from '../helpers/generatedCluster.js';
+import { gc } from './gc.js';
 import { PodTreeModel, rebuildReference } from '../../views/selectors/podTree.js';
 
 const N_PODS = Number(process.argv[2] ?? 150_000);
@@ -32,7 +33,7 @@ function line(label: string, value: string) {
 
 // ---- cluster ----
 let t0 = performance.now();
-const store = generatedPodStore(N_PODS, N_NODES); // notices only on flush(): the bench delivers batches itself
+const store = generatedCluster({ pods: N_PODS, nodes: N_NODES, kinds: ['pods'] }); // notices only on flush(): the bench delivers batches itself
 line(`generated + ingested ${store.size('pods').toLocaleString('en-US')} pods`, `${f(ms(t0))} ms`);
 gc();
 

@@ -24,13 +24,10 @@ import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import { installInkCaches } from '../../src/app/inkCaches.js';
-import { leanObject } from '../../src/kube/lean.js';
-import { RESOURCE_KINDS, type Pod } from '../../src/kube/types.js';
+import { type Pod } from '../../src/kube/types.js';
 import { loadKeymap } from '../../src/keys/keymap.js';
-import { loadScenario } from '../../src/sim/scenarios/index.js';
-import { Store } from '../../src/sim/store.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
-import type { ContextSource } from '../../views/App.js';
+import { generatedCluster, singleContext } from '../helpers/generatedCluster.js';
 
 // As src/cli.tsx: React's build is chosen when React loads, Ink's caches before Ink loads.
 if (!process.argv.includes('--dev')) process.env.NODE_ENV ??= 'production';
@@ -73,36 +70,11 @@ function settled(kind: string, o: any): unknown {
 
 // ---- cluster ----
 let t0 = performance.now();
-const store = new ClusterStore(1e9); // notices only on flush(): the bench times each batch itself
-{
-  const sim = new Store({ seed: 42 });
-  loadScenario(sim, { scenario: 'generated', pods: N_PODS, nodes: N_NODES });
-  for (const kind of RESOURCE_KINDS) {
-    let items: unknown[] = [];
-    try {
-      items = sim.list(kind);
-    } catch {
-      continue;
-    }
-    for (const o of items) store.upsert(kind, leanObject(kind, settled(kind, o) as never));
-    store.setState(kind, { phase: 'synced', loaded: store.size(kind), stale: false, lastSyncAt: Date.now() });
-  }
-  store.setConnection({ context: 'bench', server: 'https://bench.example:6443', phase: 'connected' });
-  store.flush();
-}
+// Notices only on flush(): the bench times each batch itself.
+const store = generatedCluster({ pods: N_PODS, nodes: N_NODES, synced: true, context: 'bench', prepare: settled });
 line(`store filled (${store.size('pods').toLocaleString('en-US')} pods)`, `${f(performance.now() - t0)} ms, heap ${mb()} MB`);
 
-const contexts: ContextSource = {
-  contexts: [{ name: 'bench' }],
-  currentName: 'bench',
-  previous: undefined,
-  namespace: undefined,
-  current: { store, retryNow: () => undefined },
-  switchTo: () => undefined,
-  switchBack: () => undefined,
-  setNamespace: () => undefined,
-  onSwitch: () => () => undefined,
-};
+const contexts = singleContext(store, 'bench');
 
 /** Event-loop busy time (ms) of what `fn` starts, until the loop is idle for `quietMs`. */
 async function busy(fn: () => void, quietMs = 150): Promise<number> {

@@ -9,54 +9,22 @@ import React from 'react'; // JSX in tests (test/ is outside tsconfig, so tsx us
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup, render } from 'ink-testing-library';
-import { leanObject } from '../../src/kube/lean.js';
-import { RESOURCE_KINDS, type Pod } from '../../src/kube/types.js';
+import { type Pod } from '../../src/kube/types.js';
 import { loadKeymap } from '../../src/keys/keymap.js';
-import { loadScenario } from '../../src/sim/scenarios/index.js';
-import { Store } from '../../src/sim/store.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
-import { App, type ContextSource } from '../../views/App.js';
+import { App } from '../../views/App.js';
 import { podsTreeProbe } from '../../views/PodsTreeView.js';
 import { nodeAllocationFor } from '../../views/selectors/nodeAllocation.js';
 import { rolloutIndexFor } from '../../views/selectors/rollouts.js';
 import { volumesSelectorFor } from '../../views/selectors/volumes.js';
+import { generatedCluster, singleContext } from '../helpers/generatedCluster.js';
 
 const keymap = loadKeymap();
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 afterEach(() => cleanup());
 
-/** A generated cluster (the sim's generator, through lean.ts as the reflectors do). */
-function clusterStore(pods: number, nodes: number): ClusterStore {
-  const store = new ClusterStore(1e9); // notices only on flush()
-  const sim = new Store({ seed: 7 });
-  loadScenario(sim, { scenario: 'generated', pods, nodes });
-  for (const kind of RESOURCE_KINDS) {
-    let items: unknown[] = [];
-    try {
-      items = sim.list(kind);
-    } catch {
-      continue;
-    }
-    for (const o of items) store.upsert(kind, leanObject(kind, o as never));
-    store.setState(kind, { phase: 'synced', loaded: store.size(kind), stale: false, lastSyncAt: Date.now() });
-  }
-  store.flush();
-  return store;
-}
-
-function contextsOf(store: ClusterStore): ContextSource {
-  return {
-    contexts: [{ name: 'guard' }],
-    currentName: 'guard',
-    previous: undefined,
-    namespace: undefined,
-    current: { store, retryNow: () => undefined },
-    switchTo: () => undefined,
-    switchBack: () => undefined,
-    setNamespace: () => undefined,
-    onSwitch: () => () => undefined,
-  };
-}
+/** A generated cluster, synced, as the reflectors leave it. */
+const clusterStore = (pods: number, nodes: number): ClusterStore => generatedCluster({ pods, nodes, seed: 7, synced: true });
 
 /** Counts store reads: get() calls, and list() calls per kind. */
 function countReads(store: ClusterStore) {
@@ -104,7 +72,7 @@ describe('feature views keep their models across view switches', () => {
       [8000, 240],
     ] as const) {
       const store = clusterStore(pods, nodes);
-      const t = render(<App contexts={contextsOf(store)} keymap={keymap} width={140} height={30} initialView="events" onExit={() => undefined} />);
+      const t = render(<App contexts={singleContext(store, 'guard')} keymap={keymap} width={140} height={30} initialView="events" onExit={() => undefined} />);
       const screen = () => t.lastFrame() ?? '';
       // First visits build each model once.
       for (const [key, title] of VIEW_KEYS) {

@@ -13,55 +13,22 @@ import React from 'react'; // JSX in tests (test/ is outside tsconfig, so tsx us
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup, render } from 'ink-testing-library';
-import { leanObject } from '../../src/kube/lean.js';
-import { RESOURCE_KINDS, type Pod } from '../../src/kube/types.js';
+import { type Pod } from '../../src/kube/types.js';
 import { loadKeymap } from '../../src/keys/keymap.js';
-import { loadScenario } from '../../src/sim/scenarios/index.js';
-import { Store } from '../../src/sim/store.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
-import { App, type ContextSource } from '../../views/App.js';
+import { App } from '../../views/App.js';
 import { PodListKeys, PREPARE_PODS as LIST_PREPARE_PODS } from '../../views/PodListView.js';
 import { podsTreeProbe, PREPARE_PODS as TREE_PREPARE_PODS } from '../../views/PodsTreeView.js';
 import { nodeAllocationFor } from '../../views/selectors/nodeAllocation.js';
 import { compareKeys } from '../../views/selectors/sortedKeys.js';
 import { FakeContexts, pod, syncAll, tick } from './fixtures.js';
+import { generatedCluster, singleContext } from '../helpers/generatedCluster.js';
 
 const keymap = loadKeymap();
 afterEach(() => cleanup());
 
-/** A generated cluster (the sim's generator, through lean.ts as the reflectors fill a store). */
-function generated(pods: number, nodes: number): ClusterStore {
-  const store = new ClusterStore(1e9); // notices only on flush()
-  const sim = new Store({ seed: 11 });
-  loadScenario(sim, { scenario: 'generated', pods, nodes });
-  for (const kind of RESOURCE_KINDS) {
-    let items: unknown[] = [];
-    try {
-      items = sim.list(kind);
-    } catch {
-      continue;
-    }
-    for (const o of items) store.upsert(kind, leanObject(kind, o as never));
-  }
-  syncAll(store);
-  store.setConnection({ context: 'big', server: 'https://big.example:6443', phase: 'connected' });
-  store.flush();
-  return store;
-}
-
-function contextsOf(store: ClusterStore): ContextSource {
-  return {
-    contexts: [{ name: 'big' }],
-    currentName: 'big',
-    previous: undefined,
-    namespace: undefined,
-    current: { store, retryNow: () => undefined },
-    switchTo: () => undefined,
-    switchBack: () => undefined,
-    setNamespace: () => undefined,
-    onSwitch: () => () => undefined,
-  };
-}
+/** A generated cluster, synced, as the reflectors leave it. */
+const generated = (pods: number, nodes: number): ClusterStore => generatedCluster({ pods, nodes, seed: 11, synced: true, context: 'big' });
 
 async function until(what: () => boolean, message: () => string, tries = 500): Promise<void> {
   for (let i = 0; i < tries && !what(); i++) await tick(10);
@@ -114,7 +81,7 @@ describe('a quiet cluster redraws nothing', () => {
 describe('switching to a view with a big model to build', () => {
   test('draws the title and what it prepares first, then the view; keys typed meanwhile reach it', async () => {
     const store = generated(TREE_PREPARE_PODS + 1000, 200);
-    const r = render(<App contexts={contextsOf(store)} keymap={keymap} width={120} height={30} initialView="events" onExit={() => {}} />);
+    const r = render(<App contexts={singleContext(store, 'big')} keymap={keymap} width={120} height={30} initialView="events" onExit={() => {}} />);
     await tick(30);
     const from = r.frames.length;
     r.stdin.write('2jj'); // the pods tree, then two rows down
@@ -145,7 +112,7 @@ describe('switching to a view with a big model to build', () => {
     // Big enough that the count takes many slices even on a fast machine: whether it is still
     // running when the test looks depends on scheduling (a loaded CI machine polls late).
     const store = generated(48_000, 300);
-    const r = render(<App contexts={contextsOf(store)} keymap={keymap} width={140} height={30} initialView="events" onExit={() => {}} />);
+    const r = render(<App contexts={singleContext(store, 'big')} keymap={keymap} width={140} height={30} initialView="events" onExit={() => {}} />);
     await tick(30);
     r.stdin.write('1');
     await until(() => (r.lastFrame() ?? '').startsWith('kfleet Nodes'), () => 'nodes');
