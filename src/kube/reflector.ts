@@ -13,6 +13,7 @@
 import type { KubeClient } from './client.js';
 import { KubeError, statusError } from './client.js';
 import { leanObject } from './lean.js';
+import { LineSplitter } from './lineSplitter.js';
 import { ListPageError, checkRaw, type LeanPage } from './listPage.js';
 import { parsePage, peekContinue } from './pageParser.js';
 import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
@@ -201,19 +202,13 @@ export class Reflector {
     this.failures = 0;
     this.store.setState(this.kind, { phase: 'synced', stale: false, error: undefined, retryAt: undefined, lastSyncAt: Date.now() });
     let silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
-    const decoder = new TextDecoder();
-    let buf = '';
+    const lines = new LineSplitter();
+    const apply = (line: string) => this.applyEvent(line);
     try {
       for await (const chunk of res.body) {
         clearTimeout(silence);
         silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
-        buf += decoder.decode(chunk as Uint8Array, { stream: true });
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (line) this.applyEvent(line);
-        }
+        lines.push(chunk as Uint8Array, apply);
       }
     } catch (e) {
       // A silent or dropped stream ends the watch; the loop resumes from the last version.
