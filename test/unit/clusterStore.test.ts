@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterStore, type ChangeBatch } from '../../src/store/clusterStore.js';
+import { BUSY_BATCH, ClusterStore, type ChangeBatch } from '../../src/store/clusterStore.js';
 import { leanPod } from '../../src/kube/lean.js';
 import type { Pod } from '../../src/kube/types.js';
 
@@ -68,8 +68,30 @@ test('a burst of changes costs one notice with every changed key', async () => {
   // A second burst right after is held back to the next interval, again as one notice.
   for (let i = 0; i < 10; i++) s.upsert('pods', pod('ns', `q${i}`, '1'));
   s.upsert('nodes', { metadata: { name: 'n1', uid: 'u', resourceVersion: '1' }, spec: {}, status: {} });
-  await new Promise((r) => setTimeout(r, 60));
+  await new Promise((r) => setTimeout(r, 150));
   assert.equal(batches.length, 2);
   assert.deepEqual([...batches[1].changed.keys()].sort(), ['nodes', 'pods']);
+  s.close();
+});
+
+test('while changes pour in, notices come three times less often; a quiet notice brings back the normal pace', async () => {
+  const s = new ClusterStore(100);
+  const at: number[] = [];
+  s.subscribe(() => at.push(Date.now()));
+  let rv = 1;
+  const burst = (n: number) => {
+    for (let i = 0; i < n; i++) s.upsert('pods', pod('ns', `p${i}`, String(rv++)));
+  };
+  const next = async (count: number) => {
+    while (at.length < count) await new Promise((r) => setTimeout(r, 5));
+  };
+  burst(BUSY_BATCH + 1);
+  await next(1);
+  burst(1); // after a busy notice: held three intervals
+  await next(2);
+  burst(1); // after a quiet one: one interval
+  await next(3);
+  assert.ok(at[1]! - at[0]! >= 290, `after a busy notice: ${at[1]! - at[0]!} ms`);
+  assert.ok(at[2]! - at[1]! >= 90 && at[2]! - at[1]! < 290, `after a quiet notice: ${at[2]! - at[1]!} ms`);
   s.close();
 });
