@@ -11,6 +11,9 @@ export class LineSplitter {
   /** The line in progress: its bytes from earlier chunks. */
   private parts: Uint8Array[] = [];
 
+  /** `filter` may rewrite a line's bytes before they are decoded (managedFields.ts). */
+  constructor(private readonly filter: (line: Uint8Array) => Uint8Array = (b) => b) {}
+
   /**
    * Hands out each complete line of text (blank lines skipped). A line the stream ends in the
    * middle of is never handed out: a watch resumes from the last event it applied.
@@ -35,7 +38,7 @@ export class LineSplitter {
   }
 
   private emit(bytes: Uint8Array, emit: (line: string) => void): void {
-    const line = this.decoder.decode(bytes);
+    const line = this.decoder.decode(this.filter(bytes));
     if (line.trim() !== '') emit(line);
   }
 }

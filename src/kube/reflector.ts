@@ -14,6 +14,7 @@ import type { KubeClient } from './client.js';
 import { KubeError, statusError } from './client.js';
 import { leanObject } from './lean.js';
 import { LineSplitter } from './lineSplitter.js';
+import { withoutManagedFields } from './managedFields.js';
 import { ListPageError, checkRaw, type LeanPage } from './listPage.js';
 import { parsePage, peekContinue } from './pageParser.js';
 import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
@@ -202,7 +203,7 @@ export class Reflector {
     this.failures = 0;
     this.store.setState(this.kind, { phase: 'synced', stale: false, error: undefined, retryAt: undefined, lastSyncAt: Date.now() });
     let silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
-    const lines = new LineSplitter();
+    const lines = new LineSplitter(withoutManagedFields);
     const apply = (line: string) => this.applyEvent(line);
     try {
       for await (const chunk of res.body) {
