@@ -49,6 +49,9 @@ const DEFAULTS: Required<Omit<ReflectorOptions, 'namespace'>> = {
 
 class GoneError extends Error {}
 
+/** Time spent applying watch events before the event loop gets a turn. */
+const WATCH_SLICE_MS = 8;
+
 
 export class Reflector {
   private readonly opts: Required<Omit<ReflectorOptions, 'namespace'>> & { namespace?: string };
@@ -202,14 +205,24 @@ export class Reflector {
 
     this.failures = 0;
     this.store.setState(this.kind, { phase: 'synced', stale: false, error: undefined, retryAt: undefined, lastSyncAt: Date.now() });
-    let silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
+    const silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
     const lines = new LineSplitter(withoutManagedFields);
     const apply = (line: string) => this.applyEvent(line);
+    // Chunks already received are handed over one after another as promise callbacks, which
+    // never give the event loop a turn: after a pause (a full GC under churn) a backlog of
+    // hundreds of events was applied in one go while keys and frames waited. So a turn of
+    // the loop after every WATCH_SLICE_MS spent applying.
+    let applying = 0;
     try {
       for await (const chunk of res.body) {
-        clearTimeout(silence);
-        silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
+        silence.refresh();
+        const t0 = performance.now();
         lines.push(chunk as Uint8Array, apply);
+        applying += performance.now() - t0;
+        if (applying >= WATCH_SLICE_MS) {
+          applying = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
     } catch (e) {
       // A silent or dropped stream ends the watch; the loop resumes from the last version.
