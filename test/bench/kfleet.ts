@@ -5,7 +5,7 @@ import { PtySession } from '../helpers/pty.js';
 
 export interface TraceLine {
   t: number;
-  /** frame: a terminal write; tick: once a second; gc: a main-thread GC of 5 ms or more (t = its
+  /** frame: a terminal write; tick: once a second (delay figures only while the loop is busy); gc: a main-thread GC of 5 ms or more (t = its
    *  start); metrics-poll: one metrics.k8s.io poll (t = its end). */
   event: 'frame' | 'tick' | 'gc' | 'metrics-poll' | 'live-heap';
   bytes?: number;
