@@ -17,6 +17,7 @@ import { ClusterStore } from '../src/store/clusterStore.js';
 import { truncate } from './format.js';
 import { completePalette, paletteCandidates, resolvePalette, type PaletteWorld } from './palette.js';
 import { VIEWS, findView, paletteViewNames, type ViewDef } from './registry.js';
+import { usePrepareWhenSynced } from './prepareViews.js';
 import { ShellContext, offer, type ConfirmRequest, type HandlerStack, type ShellApi, type ShellInternals, type ViewOptions } from './shell.js';
 import { useStore } from './useStore.js';
 import { ActionsContext } from './actionsContext.js';
@@ -89,6 +90,7 @@ export function App(props: AppProps) {
   const [, bump] = useReducer((x: number) => x + 1, 0);
   useEffect(() => contexts.onSwitch(() => bump()), [contexts]);
   const conn = contexts.current;
+  usePrepareWhenSynced(conn?.store, views);
   const contextName = contexts.currentName ?? '';
   const namespace = contexts.namespace;
 

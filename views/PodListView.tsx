@@ -220,6 +220,13 @@ export function podListKeysFor(store: ClusterStore): PodListKeys {
  */
 const finishSort = (model: PodListKeys, onProgress: () => void) => finishInBackground(model, () => model.step(SLICE_MS), onProgress, 250);
 
+/** The list's keys sorted in the background before it is first opened (ViewDef.prepareWhenSynced). */
+export function preparePodList(store: ClusterStore): void {
+  if (store.size('pods') < PREPARE_PODS) return;
+  const model = podListKeysFor(store);
+  if (model.progress) finishSort(model, () => {})();
+}
+
 /** The shell's hint (ViewDef.preparing): a big first sort, or nothing to wait for. */
 export function podListPreparing(store: ClusterStore, namespace: string | undefined): string | undefined {
   if (namespace !== undefined || keysBuilt.has(store) || store.size('pods') < PREPARE_PODS) return undefined;

@@ -6,7 +6,7 @@ import type { ResourceKind } from '../src/kube/types.js';
 import type { ClusterStore } from '../src/store/clusterStore.js';
 import { NodesView } from './NodesView.js';
 import { FleetView } from './FleetView.js';
-import { PodListView, podListPreparing } from './PodListView.js';
+import { PodListView, podListPreparing, preparePodList } from './PodListView.js';
 import { EventsView } from './EventsView.js';
 import { RolloutsView } from './RolloutsView.js';
 import { PodsTreeView, podsTreePreparing } from './PodsTreeView.js';
@@ -34,6 +34,8 @@ export interface ViewDef {
    * key's frame never waits for the build. Undefined (the default): mount at once.
    */
   preparing?: (store: ClusterStore, namespace: string | undefined) => string | undefined;
+  /** Background work that lets the view open at once, started when its kinds are synced (views/prepareViews.ts). */
+  prepareWhenSynced?: (store: ClusterStore) => void;
 }
 
 const COMMON_HINTS = ['help', 'palette', 'filter', 'contextPicker', 'quit'];
@@ -46,7 +48,7 @@ export const VIEWS: ViewDef[] = [
   { name: 'rollouts', title: 'Rollouts', component: RolloutsView, paletteAliases: ['deploy', 'deployments', 'ro', 'sts', 'ds'], kinds: ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'controllerrevisions'], hints: ['undo', 'history', ...COMMON_HINTS], built: true },
   { name: 'events', title: 'Events', component: EventsView, paletteAliases: ['ev', 'event'], kinds: ['events'], hints: ['warningsOnly', ...COMMON_HINTS], built: true },
   { name: 'fleet', title: 'Fleet', component: FleetView, paletteAliases: ['clusters', 'contexts'], kinds: ['nodes'], hints: ['refresh', ...COMMON_HINTS], built: true },
-  { name: 'podlist', title: 'Pod list', component: PodListView, paletteAliases: [], kinds: ['pods'], hints: COMMON_HINTS, built: true, preparing: podListPreparing },
+  { name: 'podlist', title: 'Pod list', component: PodListView, paletteAliases: [], kinds: ['pods'], hints: COMMON_HINTS, built: true, preparing: podListPreparing, prepareWhenSynced: preparePodList },
 ];
 
 export function findView(name: string, views: readonly ViewDef[] = VIEWS): ViewDef | undefined {

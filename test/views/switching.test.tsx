@@ -9,7 +9,8 @@ import React from 'react'; // JSX in tests (test/ is outside tsconfig, so tsx us
 //   its rows are built with it, not in the frame that shows them again;
 // - the pods tree comes back without a recount when it was left as it was found;
 // - the pod list's keys (PodListKeys): a big first sort in slices and the moves of change
-//   batches give kubectl's order, as a full sort does.
+//   batches give kubectl's order, as a full sort does; done in the background once pods are
+//   synced, so the list opens with its rows.
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup, render } from 'ink-testing-library';
@@ -17,7 +18,7 @@ import { type Pod } from '../../src/kube/types.js';
 import { loadKeymap } from '../../src/keys/keymap.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
 import { App } from '../../views/App.js';
-import { PodListKeys, PREPARE_PODS as LIST_PREPARE_PODS } from '../../views/PodListView.js';
+import { PodListKeys, PREPARE_PODS as LIST_PREPARE_PODS, podListKeysFor, podListPreparing } from '../../views/PodListView.js';
 import { podsTreeProbe, PREPARE_PODS as TREE_PREPARE_PODS } from '../../views/PodsTreeView.js';
 import { nodeAllocationFor } from '../../views/selectors/nodeAllocation.js';
 import { compareKeys } from '../../views/selectors/sortedKeys.js';
@@ -171,6 +172,24 @@ describe('the pods tree kept per store', () => {
 });
 
 describe("the pod list's keys (PodListKeys)", () => {
+  test('sorted in the background once pods are synced, before the list is opened: it opens with its rows', async () => {
+    const store = generated(LIST_PREPARE_PODS + 1000, 200);
+    assert.equal(podListPreparing(store, undefined), `sorting ${(LIST_PREPARE_PODS + 1000).toLocaleString('en-US')} pods…`, 'nothing sorted before the app runs');
+    const r = render(<App contexts={singleContext(store, 'big')} keymap={keymap} width={120} height={30} initialView="events" onExit={() => {}} />);
+    await until(() => podListPreparing(store, undefined) === undefined, () => 'the sort never started');
+    await until(() => podListKeysFor(store).progress === undefined, () => `the sort did not finish: ${JSON.stringify(podListKeysFor(store).progress)}`);
+    assert.deepEqual(podListKeysFor(store).keys, [...store.list('pods').keys()].sort(compareKeys));
+    const from = r.frames.length;
+    r.stdin.write(':podlist');
+    await until(() => (r.lastFrame() ?? '').includes(':podlist'), () => 'the palette');
+    r.stdin.write('\r');
+    const firstKey = podListKeysFor(store).keys[0]!;
+    await until(() => (r.lastFrame() ?? '').includes(firstKey.split('/')[1]!), () => `the list's first pod:\n${r.lastFrame()}`);
+    assert.ok(!r.frames.slice(from).some((f) => f.includes('sorting')), 'a frame waited for a sort');
+    r.unmount();
+    store.close();
+  });
+
   const mk = (ns: string, name: string): Pod => ({ metadata: { namespace: ns, name, uid: `${ns}/${name}`, resourceVersion: '1' }, spec: { containers: [] }, status: {} }) as Pod;
   const full = (store: ClusterStore) => [...store.list('pods').keys()].sort(compareKeys);
 
