@@ -12,6 +12,7 @@
 //   other errors back off exponentially with full jitter.
 import type { KubeClient } from './client.js';
 import { KubeError, statusError } from './client.js';
+import { lookupOnly } from './intern.js';
 import { leanObject } from './lean.js';
 import { LineSplitter } from './lineSplitter.js';
 import { withoutManagedFields } from './managedFields.js';
@@ -252,7 +253,7 @@ export class Reflector {
       case 'MODIFIED': {
         this.check(obj, 'watch');
         obj.kind ??= RESOURCES[this.kind].objectKind;
-        const lean = leanObject(this.kind, obj);
+        const lean = lookupOnly(() => leanObject(this.kind, obj));
         this.store.upsert(this.kind, lean);
         break;
       }

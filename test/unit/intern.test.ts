@@ -2,7 +2,7 @@
 // parts too; the tables are bounded yet keep what is in use; a hash collision shares nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GENERATION, hash, share, sharedSizes, str } from '../../src/kube/intern.js';
+import { GENERATION, hash, lookupOnly, share, sharedSizes, str } from '../../src/kube/intern.js';
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -51,4 +51,28 @@ test('values whose JSON hashes collide are both kept, unshared', () => {
   assert.equal(b2, b);
   assert.deepEqual(b2, { app: '1pqrn7q13h89af' });
   assert.equal(share(copy(a)), a);
+});
+
+test('under lookupOnly (watch events) known values are shared, a new value is added when it comes again, new strings never', () => {
+  const known = share({ app: 'intern-known', tier: 'web' });
+  lookupOnly(() => {
+    assert.equal(share(copy(known)), known, 'a known value is shared');
+    const before = sharedSizes();
+    // A pod's fresh statuses: met once, not added (nor its parts' new strings).
+    const status = { startedAt: '2026-11-21T14:00:01Z', restartCount: 3 };
+    assert.equal(share(status), status);
+    const ts = ['2026-11-21', 'T14:00:02Z'].join('');
+    assert.equal(str(ts), ts);
+    assert.deepEqual(sharedSizes(), before, 'nothing added for values met once');
+    // A rollout's new labels: the second pod's copy is added, the third pod shares it.
+    const second = copy({ app: 'intern-rollout', 'pod-template-hash': '7f9c' });
+    share(copy(second));
+    assert.equal(share(second), second);
+    assert.equal(share(copy(second)), second);
+    assert.equal(sharedSizes().values, before.values + 1);
+  });
+  // Outside lookupOnly a new value is added at once again.
+  const fresh = { app: 'intern-fresh' };
+  assert.equal(share(fresh), fresh);
+  assert.equal(share(copy(fresh)), fresh);
 });
