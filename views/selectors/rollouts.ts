@@ -514,23 +514,26 @@ export class RolloutIndex {
 
   private compute(store: ClusterStore, kind: WorkloadKind, w: Workload): RolloutRow {
     this.computed++;
-    this.forget(rowKeyOf(kind, `${w.metadata.namespace}/${w.metadata.name}`));
     const { row, podKeys } = buildRow(store, kind, w);
     if (kind === 'Deployment') {
       for (const k of store.byIndex('replicasetsByOwner', row.uid)) this.ownedRs.set(k, row.key);
     } else {
       for (const k of store.byIndex('controllerrevisionsByOwner', row.uid)) this.ownedCr.set(k, row.key);
     }
-    if (row.state.phase !== 'complete') {
-      this.rowPods.set(row.key, podKeys);
-      for (const k of podKeys) {
-        const cur = this.podRows.get(k);
-        if (cur === undefined) this.podRows.set(k, row.key);
-        else if (typeof cur === 'string') {
-          if (cur !== row.key) this.podRows.set(k, [cur, row.key]);
-        } else if (!cur.includes(row.key)) cur.push(row.key);
-      }
+    // Only the pods that came or went are linked or unlinked. Unlinking and linking again every
+    // pod of every recomputed row filled the reverse map's hash table with holes under churn,
+    // and V8 rebuilt it (a new table of several MB) every few seconds.
+    const before = this.rowPods.get(row.key);
+    const now = row.state.phase !== 'complete' ? podKeys : undefined;
+    if (before) {
+      const kept = now && new Set(now);
+      for (const k of before) if (!kept?.has(k)) this.unlink(k, row.key);
     }
+    if (now) {
+      const had = before && new Set(before);
+      for (const k of now) if (!had?.has(k)) this.link(k, row.key);
+      this.rowPods.set(row.key, now);
+    } else if (before) this.rowPods.delete(row.key);
     return row;
   }
 
@@ -538,14 +541,26 @@ export class RolloutIndex {
     const pods = this.rowPods.get(rowKey);
     if (!pods) return;
     this.rowPods.delete(rowKey);
-    for (const k of pods) {
-      const cur = this.podRows.get(k);
-      if (cur === rowKey) this.podRows.delete(k);
-      else if (Array.isArray(cur)) {
-        const rest = cur.filter((r) => r !== rowKey);
-        if (rest.length === 0) this.podRows.delete(k);
-        else this.podRows.set(k, rest.length === 1 ? rest[0]! : rest);
-      }
+    for (const k of pods) this.unlink(k, rowKey);
+  }
+
+  /** Record that row `rowKey` read pod `k`. */
+  private link(k: string, rowKey: string): void {
+    const cur = this.podRows.get(k);
+    if (cur === undefined) this.podRows.set(k, rowKey);
+    else if (typeof cur === 'string') {
+      if (cur !== rowKey) this.podRows.set(k, [cur, rowKey]);
+    } else if (!cur.includes(rowKey)) cur.push(rowKey);
+  }
+
+  /** Row `rowKey` no longer reads pod `k`. */
+  private unlink(k: string, rowKey: string): void {
+    const cur = this.podRows.get(k);
+    if (cur === rowKey) this.podRows.delete(k);
+    else if (Array.isArray(cur)) {
+      const rest = cur.filter((r) => r !== rowKey);
+      if (rest.length === 0) this.podRows.delete(k);
+      else this.podRows.set(k, rest.length === 1 ? rest[0]! : rest);
     }
   }
 
