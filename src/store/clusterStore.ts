@@ -188,9 +188,9 @@ export class ClusterStore {
     const objs = this.objects.get(kind)!;
     const old = objs.get(key) as KindMap[K] | undefined;
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
-    if (old) this.unindex(kind, key, old);
     objs.set(key, obj);
-    this.index(kind, key, obj);
+    if (old) this.reindex(kind, key, old, obj);
+    else this.index(kind, key, obj);
     this.changed(kind, key);
   }
 
@@ -288,6 +288,22 @@ export class ClusterStore {
 
   private index(kind: ResourceKind, key: string, obj: unknown) {
     for (const d of this.indexesByKind.get(kind)!) for (const v of d.fn(obj as never)) add(d.map, v, key);
+  }
+
+  /**
+   * Move `key` between index buckets only where its values changed: a pod's node, namespace
+   * and owner rarely do. Taking a key out of a bucket and putting it back on every event left
+   * a hole in the bucket's hash table each time, and V8 rebuilt the big buckets' tables (a
+   * namespace of thousands of pods) over and over under churn.
+   */
+  private reindex(kind: ResourceKind, key: string, old: unknown, obj: unknown) {
+    for (const d of this.indexesByKind.get(kind)!) {
+      const before = d.fn(old as never);
+      const after = d.fn(obj as never);
+      if (before.length === after.length && before.every((v, i) => v === after[i])) continue;
+      for (const v of before) del(d.map, v, key);
+      for (const v of after) add(d.map, v, key);
+    }
   }
 
   private unindex(kind: ResourceKind, key: string, obj: unknown) {
