@@ -104,6 +104,21 @@ describe('shell', () => {
     assert.match(screen, /  NAME\s+READY/); // no NAMESPACE column inside one namespace
   });
 
+  test('keys that arrive in one chunk ("jjj" typed fast) each move the cursor, from where the one before left it', async () => {
+    const t = mount();
+    const s = t.contexts.store;
+    for (const name of ['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'a-6']) s.upsert('pods', pod('shop', name));
+    syncAll(s);
+    s.flush();
+    await until(t, /> shop\s+a-1\s/);
+    t.stdin.write('jjj');
+    assert.match(await until(t, /> shop\s+a-4\s/), /> shop\s+a-4\s/);
+    t.stdin.write('kk');
+    assert.match(await until(t, /> shop\s+a-2\s/), /> shop\s+a-2\s/);
+    t.stdin.write('jjk');
+    assert.match(await until(t, /> shop\s+a-3\s/), /> shop\s+a-3\s/);
+  });
+
   test('forbidden pods are said so in the view', async () => {
     const t = mount();
     syncAll(t.contexts.store);

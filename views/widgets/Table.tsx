@@ -134,12 +134,15 @@ function TableInner<R>(props: TableProps<R>) {
   };
 
   useNavTarget((action) => {
+    // From lastIndex, not this render's `cursor`: keys arriving in one chunk ("jj" typed fast)
+    // are handled before the next render, each after the move the previous one made.
+    const at = lastIndex.current;
     switch (action) {
       case 'up':
-        moveTo(cursor - 1);
+        moveTo(at - 1);
         return true;
       case 'down':
-        moveTo(cursor + 1);
+        moveTo(at + 1);
         return true;
       case 'top':
         moveTo(0);
@@ -148,14 +151,14 @@ function TableInner<R>(props: TableProps<R>) {
         moveTo(rows.length - 1);
         return true;
       case 'pageUp':
-        moveTo(cursor - bodyHeight);
+        moveTo(at - bodyHeight);
         return true;
       case 'pageDown':
-        moveTo(cursor + bodyHeight);
+        moveTo(at + bodyHeight);
         return true;
       case 'enter':
-        if (onEnter && rows[cursor] !== undefined) {
-          onEnter(rows[cursor]);
+        if (onEnter && rows[at] !== undefined) {
+          onEnter(rows[at]);
           return true;
         }
         return false;
