@@ -189,14 +189,17 @@ const finishBuild = (index: RolloutIndex, onProgress: () => void) => finishInBac
 /** The index's snapshot, or BUILDING while its first build runs (batches then re-render nothing). */
 function useRolloutSnapshot(store: ClusterStore, index: RolloutIndex): RolloutSnapshot {
   const [, tick] = useReducer((x: number) => x + 1, 0);
-  const snap = useStore(store, (s, batch) => {
+  // The selector applies each batch; a changed snapshot draws again.
+  useStore(store, (s, batch) => {
     index.update(s, batch);
     if (!batch && index.progress && workloadCount(s) < PREPARE_WORKLOADS) index.step(FIRST_SLICE_MS);
     return index.progress ? BUILDING : index.current;
   }, [index]);
   const building = index.progress !== undefined;
   useEffect(() => (building ? finishBuild(index, tick) : undefined), [index, building]);
-  return building ? BUILDING : snap === BUILDING ? index.current : snap;
+  // Rows whose pods changed are recomputed in the background: draw again when they are.
+  useEffect(() => index.onChange(tick), [index]);
+  return building ? BUILDING : index.current;
 }
 
 const workloadCount = (store: ClusterStore) => store.size('deployments') + store.size('statefulsets') + store.size('daemonsets');

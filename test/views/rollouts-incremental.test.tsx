@@ -147,7 +147,7 @@ describe('RolloutIndex (incremental)', () => {
     }
   });
 
-  test('batches during a resumable first build: the finished index equals a fresh build', () => {
+  test('batches during a resumable first build: the finished index equals a fresh build', async () => {
     for (const seed of [4, 5]) {
       const store = new ClusterStore(0);
       const { change } = churner(store, seed);
@@ -174,12 +174,43 @@ describe('RolloutIndex (incremental)', () => {
       assert.ok(steps > 1, `the build ran in slices (${total} workloads, ${steps} steps)`);
       assert.equal(index.progress, undefined);
       assert.deepEqual(shown(index.current), shown(fresh(store)), `seed ${seed}`);
-      // And it goes on incrementally from there.
+      // And it goes on incrementally from there: rows whose pods changed are recomputed in
+      // background slices by a live index (none is left waiting at the end).
       for (let i = 0; i < 30; i++) change();
       store.flush();
+      for (let i = 0; i < 1000 && index.pending > 0; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(index.pending, 0);
       assert.deepEqual(shown(index.current), shown(fresh(store)), `seed ${seed}, after`);
       assert.equal(index.rebuilds, 1);
     }
+  });
+
+  test('a live index recomputes rows whose pods changed after the notice, in the background, and ends equal to a fresh build', async () => {
+    const store = new ClusterStore(0);
+    const { change } = churner(store, 9);
+    for (let i = 0; i < 300; i++) change();
+    store.flush();
+    const index = new RolloutIndex();
+    index.live = true;
+    store.subscribe((b) => index.update(store, b));
+    index.update(store, undefined);
+    const heard: number[] = [];
+    index.onChange(() => heard.push(index.current.version));
+    // A pod that a row reads (its rollout is not complete) fails: no row is computed in the notice.
+    const podKey = [...(index as unknown as { podRows: Map<string, unknown> }).podRows.keys()].find((k) => store.get('pods', k));
+    assert.ok(podKey, 'a row reads pods');
+    const p = store.get('pods', podKey)!;
+    const versionBefore = index.current.version;
+    const computed = index.computed;
+    store.upsert('pods', pod(p.metadata.namespace!, p.metadata.name, p.metadata.ownerReferences![0]!, 1_000_000, 'ImagePullBackOff'));
+    store.flush();
+    assert.equal(index.computed, computed, 'a row was computed inside the notice');
+    assert.equal(index.pending, 1);
+    for (let i = 0; i < 100 && index.pending > 0; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(index.pending, 0);
+    assert.equal(index.computed, computed + 1);
+    assert.deepEqual(shown(index.current), shown(fresh(store)));
+    assert.equal(heard.length > 0, index.current.version !== versionBefore, 'listeners hear exactly when the snapshot changed');
   });
 
   test('a one-workload batch recomputes one row and moves it with O(log n) comparisons', () => {

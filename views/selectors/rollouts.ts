@@ -387,23 +387,71 @@ export class RolloutIndex {
       const ref = cr && controllerOf(cr);
       if (ref && (ref.kind === 'StatefulSet' || ref.kind === 'DaemonSet')) dirty.add(rowKeyOf(ref.kind, `${cr!.metadata.namespace}/${ref.name}`));
     }
-    // Pods matter only for the rows that read them (rollouts not complete).
+    // Pods matter only for the rows that read them (rollouts not complete). A live, built index
+    // recomputes those rows in background slices (drain), not in the notice: under churn a
+    // notice of ~300 changed pods cost ~30 ms here, the biggest part of delivering it.
+    const byPods = this.live && this.pass === undefined ? this.deferred : dirty;
     if (this.rowPods.size > 0) {
       for (const k of batch.changed.get('pods') ?? []) {
         const pod = store.get('pods', k);
         const owner = pod && this.podOwnerRow(store, pod);
-        if (owner && this.rowPods.has(owner)) dirty.add(owner);
-        this.addListing(k, dirty);
+        if (owner && this.rowPods.has(owner)) byPods.add(owner);
+        this.addListing(k, byPods);
       }
       for (const k of batch.changed.get('events') ?? []) {
         const e = store.get('events', k);
         const io = e?.involvedObject;
         if (io?.kind !== 'Pod') continue;
-        this.addListing(`${io.namespace}/${io.name}`, dirty);
+        this.addListing(`${io.namespace}/${io.name}`, byPods);
       }
     }
-    if (dirty.size === 0) return this.snapshot;
+    for (const k of dirty) this.deferred.delete(k);
+    if (this.deferred.size > 0) this.scheduleDrain(store);
+    return this.recompute(store, dirty);
+  }
 
+  /** Rows waiting for a background recompute (pods of theirs changed). */
+  private deferred = new Set<string>();
+  private draining = false;
+  private readonly changeListeners = new Set<() => void>();
+
+  /** `fn` hears when a background recompute changed the snapshot; returns the unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.changeListeners.add(fn);
+    return () => void this.changeListeners.delete(fn);
+  }
+
+  /** Rows still to recompute in the background (tests). */
+  get pending(): number {
+    return this.deferred.size;
+  }
+
+  private scheduleDrain(store: ClusterStore): void {
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => this.drain(store));
+  }
+
+  /** Recompute deferred rows for about DRAIN_SLICE_MS, then go on in the next turn. */
+  private drain(store: ClusterStore): void {
+    const deadline = performance.now() + DRAIN_SLICE_MS;
+    const before = this.snapshot;
+    while (this.deferred.size > 0 && performance.now() < deadline) {
+      const keys: string[] = [];
+      for (const k of this.deferred) {
+        keys.push(k);
+        if (keys.length === 16) break;
+      }
+      for (const k of keys) this.deferred.delete(k);
+      this.recompute(store, keys);
+    }
+    if (this.snapshot !== before) for (const l of this.changeListeners) l();
+    if (this.deferred.size > 0) setImmediate(() => this.drain(store));
+    else this.draining = false;
+  }
+
+  /** Recompute these rows and move the ones that came, went or changed rank. */
+  private recompute(store: ClusterStore, dirty: Iterable<string>): RolloutSnapshot {
     // While the first build runs, only the rows: the order is made when it is done.
     const building = this.pass !== undefined;
     let changed = false;
@@ -600,6 +648,9 @@ export function rolloutIndexFor(store: ClusterStore): RolloutIndex {
 }
 
 // ---- history and undo plans (for one workload) ---------------------------------------------
+
+/** Time a background slice of deferred row recomputes may take. */
+const DRAIN_SLICE_MS = 8;
 
 /** `kubectl rollout history` of a workload, from the store. */
 export function historyOf(store: ClusterStore, kind: WorkloadKind, w: Workload, now = Date.now()): RevisionEntry[] {
