@@ -39,15 +39,19 @@ function assertNoSecrets() {
 }
 
 /** Run kfleet in a pty until `what` shows, optionally press keys, quit; collect its output and files. */
-async function drive(name: string, args: string[], what: RegExp, opts: { keys?: string[]; after?: RegExp; env?: Record<string, string>; expectExit?: number } = {}) {
+async function drive(name: string, args: string[], what: RegExp, opts: { keys?: (string | RegExp)[]; after?: RegExp; env?: Record<string, string>; expectExit?: number } = {}) {
   const home = isolatedHome();
   const run = new TtyRun(args, { cols: 140, rows: 24, env: { ...home.env, ...opts.env } });
   try {
     await run.waitFor(what, 20_000);
     produced.push([`${name}: screen`, run.screen()]);
+    // A key, or what to wait for before the next key (a dialog opened by the one before).
     for (const k of opts.keys ?? []) {
-      run.press(k);
-      await sleep(150);
+      if (k instanceof RegExp) await run.waitFor(k);
+      else {
+        run.press(k);
+        await sleep(150);
+      }
     }
     if (opts.after) produced.push([`${name}: screen after keys`, await run.waitFor(opts.after)]);
     if (opts.expectExit === undefined) run.press('q');
@@ -78,8 +82,9 @@ describe('planted credentials never appear', { concurrency: true }, () => {
     SECRETS_EXTRA.push(sim.token);
     const [, { files }] = await Promise.all([
       unauthorized,
-      drive('delete', ['--kubeconfig', ok, 'podlist'], /✓ synced/, { keys: ['\x04', 'y'], after: /deleted/ }),
-      drive('readonly', ['--kubeconfig', ok, '--readonly', 'podlist'], /✓ synced/, { keys: ['\x04'], after: /refused/ }),
+      // Keys once a row is selected (the header can say synced a frame before the rows show).
+      drive('delete', ['--kubeconfig', ok, 'podlist'], /\n> \S+ +\S+ +\d+\/\d+/, { keys: ['\x04', /│ Delete pod\//, 'y'], after: /deleted/ }),
+      drive('readonly', ['--kubeconfig', ok, '--readonly', 'podlist'], /\n> \S+ +\S+ +\d+\/\d+/, { keys: ['\x04'], after: /refused/ }),
     ]);
     assert.ok(files.some((f) => f.file.endsWith('kfleet/actions.log') && /"action":"deletePod".*"result":"ok"/.test(f.text)), `the delete is logged: ${files.map((f) => f.file)}`);
     assertNoSecrets();
