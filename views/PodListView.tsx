@@ -224,6 +224,7 @@ const finishSort = (model: PodListKeys, onProgress: () => void) => finishInBackg
 export function preparePodList(store: ClusterStore): void {
   if (store.size('pods') < PREPARE_PODS) return;
   const model = podListKeysFor(store);
+  // Nobody waits for it (the listener is dropped at once); the sort still goes on to the end.
   if (model.progress) finishSort(model, () => {})();
 }
 

@@ -5,8 +5,8 @@
 //
 // The bytes `"managedFields":` can only be a key: inside a JSON string its quotes would be
 // escaped. The value after it is skipped to its matching bracket (strings and escapes
-// respected) and cut with one comma beside it; the result is checked by JSON.parse as before,
-// and a cut that would not leave valid JSON is not made (then the text is parsed whole).
+// respected) and cut with one comma beside it. A value that is not an array or object, or that
+// the text ends inside, is not cut: the text goes to JSON.parse as it came, which judges it.
 
 const KEY = Buffer.from('"managedFields":');
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, SPACE = 0x20, TAB = 0x09, CR = 0x0d, NL = 0x0a;

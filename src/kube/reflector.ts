@@ -53,7 +53,6 @@ class GoneError extends Error {}
 /** Time spent applying watch events before the event loop gets a turn. */
 const WATCH_SLICE_MS = 8;
 
-
 export class Reflector {
   private readonly opts: Required<Omit<ReflectorOptions, 'namespace'>> & { namespace?: string };
   private stopped = false;

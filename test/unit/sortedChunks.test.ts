@@ -17,9 +17,8 @@ test("keys come out in kubectl's order: namespace first, then name", () => {
   assert.deepEqual(list.toArray(), ['a/b', 'a/z', 'a-b/c', 'b/a', 'ns/pod-10', 'ns/pod-9']);
   assert.equal(list.add('a/z'), false, 'a key that is there already is not added twice');
   assert.equal(list.delete('x/y'), false);
-  assert.equal(list.has('a-b/c'), true);
-  assert.equal(list.has('a/c'), false);
-  assert.equal(list.size, 6);
+  assert.equal(list.delete('a/c'), false, 'a key that is not there is not deleted');
+  assert.equal(list.toArray().length, 6);
 });
 
 test('random adds and deletes over several chunks match a sorted array after every step', () => {
@@ -37,7 +36,6 @@ test('random adds and deletes over several chunks match a sorted array after eve
     else ref.delete(k);
     if (step % 500 === 0 || step === 5999) {
       assert.deepEqual(list.toArray(), [...ref].sort(compareKeys), `after step ${step}`);
-      assert.equal(list.size, ref.size);
     }
   }
   for (const k of [...ref]) assert.equal(list.delete(k), true);
@@ -53,5 +51,5 @@ test('a chunk splits when it reaches twice the chunk size: an add moves at most 
   for (let i = 0; i < CHUNK_KEYS; i++) list.add(`ns/p-${String(i).padStart(6, '0')}x`);
   assert.equal(chunks().length, 2);
   assert.ok(chunks().every((c) => c.length <= 2 * CHUNK_KEYS && c.length > 0));
-  assert.equal(list.size, 2 * CHUNK_KEYS);
+  assert.equal(list.toArray().length, 2 * CHUNK_KEYS);
 });

@@ -23,32 +23,18 @@ export const CHUNK_KEYS = 1024;
  */
 export class SortedChunks {
   private chunks: string[][] = [];
-  private count = 0;
 
   constructor(
     sorted: readonly string[] = [],
     private readonly compare: (a: string, b: string) => number = compareKeys,
   ) {
     for (let i = 0; i < sorted.length; i += CHUNK_KEYS) this.chunks.push(sorted.slice(i, i + CHUNK_KEYS));
-    this.count = sorted.length;
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  has(key: string): boolean {
-    const c = this.chunkFor(key);
-    if (c < 0) return false;
-    const chunk = this.chunks[c]!;
-    return chunk[lowerBound(chunk, key, this.compare)] === key;
   }
 
   /** Adds `key` in order; false when it is there already. */
   add(key: string): boolean {
     if (this.chunks.length === 0) {
       this.chunks.push([key]);
-      this.count = 1;
       return true;
     }
     // Past the last key: it goes at the end of the last chunk.
@@ -58,7 +44,6 @@ export class SortedChunks {
     const i = lowerBound(chunk, key, this.compare);
     if (chunk[i] === key) return false;
     chunk.splice(i, 0, key);
-    this.count++;
     if (chunk.length >= 2 * CHUNK_KEYS) this.chunks.splice(c + 1, 0, chunk.splice(CHUNK_KEYS));
     return true;
   }
@@ -71,7 +56,6 @@ export class SortedChunks {
     const i = lowerBound(chunk, key, this.compare);
     if (chunk[i] !== key) return false;
     chunk.splice(i, 1);
-    this.count--;
     if (chunk.length === 0) this.chunks.splice(c, 1);
     return true;
   }
@@ -97,7 +81,7 @@ export class SortedChunks {
 }
 
 /** The first index whose key is not before `key`. */
-export function lowerBound(keys: readonly string[], key: string, compare: (a: string, b: string) => number = compareKeys): number {
+function lowerBound(keys: readonly string[], key: string, compare: (a: string, b: string) => number = compareKeys): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
