@@ -2,6 +2,7 @@
 // means "no metrics": the views then show "—" instead of usage.
 import type { KubeClient } from './client.js';
 import { readPodMetrics } from './podMetrics.js';
+import { PodMetricsTable } from '../model/podMetricsTable.js';
 import type { NodeMetrics } from './types.js';
 import type { ClusterStore } from '../store/clusterStore.js';
 import { traceEvent } from '../app/trace.js';
@@ -33,7 +34,8 @@ export class MetricsPoller {
       const [nodes, pods] = await Promise.all([
         this.client.json<{ items: NodeMetrics[] }>('/apis/metrics.k8s.io/v1beta1/nodes', { timeoutMs: 20_000 }),
         // Read as it streams in: at 150,000 pods the answer is ~45 MB and takes seconds.
-        this.client.streamed('/apis/metrics.k8s.io/v1beta1/pods', readPodMetrics, { timeoutMs: 60_000 }),
+        // The last poll's table lends its pod keys to the next.
+        this.client.streamed('/apis/metrics.k8s.io/v1beta1/pods', (body) => readPodMetrics(body, this.store.metrics.pods), { timeoutMs: 60_000 }),
       ]);
       this.store.setMetrics({
         available: true,
@@ -43,7 +45,7 @@ export class MetricsPoller {
       });
     } catch (e) {
       if (this.store.metrics.available || !this.store.metrics.error) {
-        this.store.setMetrics({ available: false, nodes: new Map(), pods: new Map(), error: (e as Error).message });
+        this.store.setMetrics({ available: false, nodes: new Map(), pods: PodMetricsTable.EMPTY, error: (e as Error).message });
       }
     }
     if (!this.stopped) {

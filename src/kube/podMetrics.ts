@@ -1,8 +1,10 @@
 // metrics.k8s.io PodMetrics lists, leaned. On a big cluster one poll answers every pod at once
 // (150,000 pods: ~45 MB of JSON, ~250 MB of parsed objects if parsed whole), so the answer is
 // read as it streams in, item by item, in short slices between which the UI draws: neither the
-// body nor its parsed objects are ever held whole, and only numbers are kept.
-import { parseQuantityOr } from '../model/quantity.js';
+// body nor its parsed objects are ever held whole, and only numbers are kept, in a table
+// (model/podMetricsTable.ts) that shares its pod keys with the previous poll's.
+import { PodMetricsTable, PodMetricsTableBuilder } from '../model/podMetricsTable.js';
+import { quantityNumber } from '../model/quantity.js';
 import { ItemSplitter } from './jsonItems.js';
 import { ListPageError } from './listPage.js';
 import type { LeanPodMetrics, PodMetrics } from './types.js';
@@ -17,18 +19,23 @@ export function leanPodMetrics(p: Pick<PodMetrics, 'containers'>): LeanPodMetric
   const names = new Array<string>(cs.length);
   for (let i = 0; i < cs.length; i++) {
     names[i] = cs[i]!.name;
-    usage[2 * i] = Number(parseQuantityOr(cs[i]!.usage?.cpu));
-    usage[2 * i + 1] = Number(parseQuantityOr(cs[i]!.usage?.memory) / 1_000_000_000n);
+    usage[2 * i] = quantityNumber(cs[i]!.usage?.cpu, 'nano');
+    usage[2 * i + 1] = quantityNumber(cs[i]!.usage?.memory, 'unit');
   }
   return { containers: shareNames(names), usage };
 }
 
-/** Reads a PodMetricsList answer pushed in chunks (cut anywhere) into lean metrics by pod key. */
+/** Reads a PodMetricsList answer pushed in chunks (cut anywhere) into a table by pod key. */
 export class PodMetricsReader {
   private readonly splitter = new ItemSplitter();
   private readonly decoder = new TextDecoder();
   private bytes = 0;
-  readonly metrics = new Map<string, LeanPodMetrics>();
+  private readonly table: PodMetricsTableBuilder;
+
+  /** `previous`: the last poll's table (its pod keys are reused). */
+  constructor(previous?: PodMetricsTable) {
+    this.table = new PodMetricsTableBuilder(previous);
+  }
 
   push(chunk: Uint8Array): void {
     this.bytes += chunk.byteLength;
@@ -36,7 +43,7 @@ export class PodMetricsReader {
   }
 
   /** The answer is complete: its metrics, or a ListPageError when it is not a PodMetricsList. */
-  end(): Map<string, LeanPodMetrics> {
+  end(): PodMetricsTable {
     this.text(this.decoder.decode());
     try {
       this.splitter.end();
@@ -44,14 +51,15 @@ export class PodMetricsReader {
       throw this.notJson();
     }
     if (!this.splitter.sawList) throw new ListPageError(`the server's pod metrics list has no items`);
-    return this.metrics;
+    return this.table.build();
   }
 
   private text(t: string): void {
     try {
       this.splitter.push(t, (item) => {
         const p = JSON.parse(item) as PodMetrics;
-        this.metrics.set(`${p.metadata?.namespace}/${p.metadata?.name}`, leanPodMetrics(p));
+        const m = leanPodMetrics(p);
+        this.table.add(`${p.metadata?.namespace}/${p.metadata?.name}`, m.containers, m.usage);
       });
     } catch {
       throw this.notJson();
@@ -69,8 +77,8 @@ export class PodMetricsReader {
  * 150,000 pods' metrics are read (chunks that have already arrived would otherwise be read in
  * one go: an async iterator's next chunk resolves without yielding to I/O).
  */
-export async function readPodMetrics(chunks: AsyncIterable<Uint8Array>): Promise<Map<string, LeanPodMetrics>> {
-  const reader = new PodMetricsReader();
+export async function readPodMetrics(chunks: AsyncIterable<Uint8Array>, previous?: PodMetricsTable): Promise<PodMetricsTable> {
+  const reader = new PodMetricsReader(previous);
   let sliceStart = performance.now();
   for await (const chunk of chunks) {
     reader.push(chunk);

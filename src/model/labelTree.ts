@@ -12,19 +12,20 @@
 // gives the same figures since store objects are never mutated. ~60 bytes a pod instead of
 // ~550 for a kept summary, key and map entry per pod.
 //
-// Metrics: every poll changes every pod's usage. The roll-ups count usage as plain numbers,
-// and a new poll is moved in pod by pod, in slices if the caller wants (startPodMetrics /
-// stepPodMetrics); until that is done, a set of the keys moved (~20 B a pod) says which
-// poll's figures each pod counts.
+// Metrics: every poll changes every pod's usage. A poll is a table (podMetricsTable.ts) that
+// never changes; the roll-ups count usage as plain numbers, and a new poll is moved in pod by
+// pod, in slices if the caller wants (startPodMetrics / stepPodMetrics); until that is done, a
+// set of the keys moved (~20 B a pod) says which poll's table each pod counts.
 //
 // Every group keeps `below`, the number of rows shown under it when it is open, updated along
 // the changed pod's path (and on expand / collapse), so a view's window of rows, the row at
 // an index and the index of a row id are found by walking down with those counts: O(depth x
 // fan-out + window), never O(visible rows). `visibleRows()` lists everything (tests, bench).
 
-import type { Container, ContainerStatus, LeanPodMetrics, Pod } from '../kube/types.js';
+import type { Container, ContainerStatus, Pod } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
 import { isTerminatedPhase, podResources } from './allocation.js';
+import { PodMetricsTable } from './podMetricsTable.js';
 import { NANO_PER_UNIT, parseQuantityOr } from './quantity.js';
 import { podDisplayStatus, podProblem, type PodProblem } from './podStatus.js';
 
@@ -93,7 +94,7 @@ export function missingGroupLabel(level: Level): string {
   return `(no ${levelName(level)})`;
 }
 
-const NO_METRICS: ReadonlyMap<string, LeanPodMetrics> = new Map();
+const NO_METRICS = PodMetricsTable.EMPTY;
 
 // ---- per pod -------------------------------------------------------------------------------
 
@@ -126,8 +127,8 @@ export interface PodSummary {
   memoryRequests: bigint;
   memoryLimits: bigint;
   usage?: PodUsage;
-  /** The metrics `usage` was computed from (identity: is this summary still current?). */
-  metrics?: LeanPodMetrics;
+  /** The metrics table `usage` was computed from (identity: is this summary still current?). */
+  metrics?: PodMetricsTable;
   /** Group value per level ("(no key)" label for missing ones) and which were missing. */
   path: string[];
   missing: boolean[];
@@ -186,37 +187,20 @@ export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsag
   };
 }
 
-/** A pod's metrics → usage (sum over containers, nano units). */
-export function podUsageFromMetrics(m: LeanPodMetrics): PodUsage {
+/** A pod's usage in a metrics table (sum over containers, nano units); undefined without. */
+export function podUsageFromMetrics(table: PodMetricsTable, key: string): PodUsage | undefined {
+  const names = table.containers(key);
+  if (!names) return undefined;
   const containers = new Map<string, Usage>();
   let cpu = 0n, memory = 0n;
-  for (let i = 0; i < m.containers.length; i++) {
-    const u = { cpu: BigInt(m.usage[2 * i] ?? 0), memory: BigInt(m.usage[2 * i + 1] ?? 0) * NANO_PER_UNIT };
-    containers.set(m.containers[i]!, u);
+  for (let i = 0; i < names.length; i++) {
+    const [c, m] = table.container(key, i);
+    const u = { cpu: BigInt(c), memory: BigInt(m) * NANO_PER_UNIT };
+    containers.set(names[i]!, u);
     cpu += u.cpu;
     memory += u.memory;
   }
   return { cpu, memory, containers };
-}
-
-/** A pod's CPU usage summed over its containers, nanocores (0 without metrics). */
-function cpuSum(m: LeanPodMetrics | undefined): number {
-  let s = 0;
-  if (m) for (let i = 0; i < m.usage.length; i += 2) s += m.usage[i]!;
-  return s;
-}
-
-/** A pod's memory usage summed over its containers, bytes (0 without metrics). */
-function memorySum(m: LeanPodMetrics | undefined): number {
-  let s = 0;
-  if (m) for (let i = 1; i < m.usage.length; i += 2) s += m.usage[i]!;
-  return s;
-}
-
-function sameMetrics(a: LeanPodMetrics | undefined, b: LeanPodMetrics | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.containers !== b.containers || a.usage.length !== b.usage.length) return false;
-  return a.usage.every((v, i) => v === b.usage[i]);
 }
 
 // ---- roll-ups ------------------------------------------------------------------------------
@@ -436,7 +420,7 @@ export interface LabelTreeOptions {
  * take out and put back what their pod counts.
  */
 interface MetricsPass {
-  to: ReadonlyMap<string, LeanPodMetrics>;
+  to: PodMetricsTable;
   /** A live iterator: pods added meanwhile (or removed and added back) come at its end. */
   pods: Iterator<[string, Pod]>;
   /** Keys of the pods moved (the pods' own key strings: ~20 B a pod, until the end). */
@@ -477,11 +461,11 @@ export class LabelTree {
   readonly root: GroupNode;
   /** Pods by key (the caller's key string is kept: the store's, no copy). */
   private podIndex = new Map<string, Pod>();
-  /** The pod metrics the roll-ups count (the store's map, not a copy), but for the pods a pass
-   *  moved already; a summary computes its pod's usage from what it counts. */
-  private counted: ReadonlyMap<string, LeanPodMetrics> = NO_METRICS;
+  /** The pod metrics the roll-ups count (the store's table), but for the pods a pass moved
+   *  already; a summary computes its pod's usage from what it counts. */
+  private counted: PodMetricsTable = NO_METRICS;
   /** The last metrics given: what every pod counts once the passes are done. */
-  private target: ReadonlyMap<string, LeanPodMetrics> = NO_METRICS;
+  private target: PodMetricsTable = NO_METRICS;
   private pass: MetricsPass | undefined;
   /** "(no key)" group label per level (a pass looks groups up by value, not by path). */
   private missingLabels: string[];
@@ -544,16 +528,16 @@ export class LabelTree {
     return this.summaryWith(key, pod, this.metricsOf(key));
   }
 
-  /** The metrics the roll-ups count for a pod key (of a pod held or about to be). */
-  private metricsOf(key: string): LeanPodMetrics | undefined {
+  /** The metrics table the roll-ups count for a pod key (of a pod held or about to be). */
+  private metricsOf(key: string): PodMetricsTable {
     const pass = this.pass;
-    return (pass?.moved.has(key) ? pass.to : this.counted).get(key);
+    return pass?.moved.has(key) ? pass.to : this.counted;
   }
 
-  private summaryWith(key: string, pod: Pod, metrics: LeanPodMetrics | undefined): PodSummary {
+  private summaryWith(key: string, pod: Pod, metrics: PodMetricsTable): PodSummary {
     const kept = this.summaries.get(pod);
     if (kept && kept.metrics === metrics && kept.key === key) return kept;
-    const s = summarizePod(pod, this.levels, metrics && podUsageFromMetrics(metrics), key);
+    const s = summarizePod(pod, this.levels, podUsageFromMetrics(metrics, key), key);
     s.metrics = metrics;
     if (this.summaries.size >= SUMMARIES_MAX) this.summaries.clear();
     this.summaries.set(pod, s);
@@ -596,10 +580,10 @@ export class LabelTree {
   }
 
   /**
-   * Replace all pod metrics (a poll result: the store's map, kept by reference; undefined =
+   * Replace all pod metrics (a poll result: the store's table, kept by reference; undefined =
    * metrics not served), at once. Pods whose figures changed move their roll-ups to the new ones.
    */
-  applyPodMetrics(metrics: ReadonlyMap<string, LeanPodMetrics> | undefined): void {
+  applyPodMetrics(metrics: PodMetricsTable | undefined): void {
     this.startPodMetrics(metrics);
     this.stepPodMetrics(Infinity);
   }
@@ -609,7 +593,7 @@ export class LabelTree {
    * pod's figures change on each poll: ~1 µs a pod). Meanwhile the roll-ups count some pods'
    * old figures, and watch events and later polls may come: at the end they count the last.
    */
-  startPodMetrics(metrics: ReadonlyMap<string, LeanPodMetrics> | undefined): void {
+  startPodMetrics(metrics: PodMetricsTable | undefined): void {
     this.target = metrics ?? NO_METRICS;
     // During a pass, the next one starts when it ends (a poll does not wait long behind it).
     if (!this.pass) this.startPass();
@@ -641,10 +625,8 @@ export class LabelTree {
       }
       const [key, pod] = r.value;
       // Not moved yet: the iterator sees a key once (and one removed and added back is unmoved).
-      const before = this.counted.get(key);
-      const after = pass.to.get(key);
-      if (!sameMetrics(before, after)) {
-        this.moveUsage(pod, before, after);
+      if (!this.counted.sameFor(pass.to, key)) {
+        this.moveUsage(pod, key, this.counted, pass.to);
         pass.moved.add(key);
         moved = true;
       }
@@ -659,10 +641,10 @@ export class LabelTree {
    * them), so no summary is built, and the groups are found from the pod's values (podPath
    * builds its key string: a poll of 150,000 pods would build as many).
    */
-  private moveUsage(pod: Pod, before: LeanPodMetrics | undefined, after: LeanPodMetrics | undefined): void {
-    const dCpu = cpuSum(after) - cpuSum(before);
-    const dBytes = memorySum(after) - memorySum(before);
-    const dPods = (after ? 1 : 0) - (before ? 1 : 0);
+  private moveUsage(pod: Pod, key: string, before: PodMetricsTable, after: PodMetricsTable): void {
+    const dCpu = after.cpu(key) - before.cpu(key);
+    const dBytes = after.memory(key) - before.memory(key);
+    const dPods = (after.has(key) ? 1 : 0) - (before.has(key) ? 1 : 0);
     let g = this.root;
     for (let i = 0; ; i++) {
       const r = g.rollup;

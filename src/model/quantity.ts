@@ -206,3 +206,24 @@ export function kubectlPercent(num: bigint | number, den: bigint | number): numb
   const r = Math.trunc((Number(num) / d) * 100);
   return Object.is(r, -0) ? 0 : r;
 }
+
+const NANO_MULTIPLIER: Record<string, number> = { n: 1, u: 1e3, m: 1e6, '': 1e9, k: 1e12, M: 1e15, Ki: 1024e9, Mi: 1048576e9 };
+const UNIT_MULTIPLIER: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const PLAIN_QUANTITY_RE = /^(\d{1,15})([numkKMGT]?i?)$/;
+
+/**
+ * A quantity as a plain number: in nano-units (`nano`, e.g. nanocores) or whole units
+ * (`unit`, e.g. bytes; a fraction is cut off), the same as Number(parseQuantityOr(text)) or
+ * Number(parseQuantityOr(text) / 10^9). Metrics polls read 300,000 of them at a time: the
+ * common forms ("250m", "1500000n", "64Mi", "2Gi", "1024") skip the exact BigInt parse.
+ */
+export function quantityNumber(text: string | undefined, scale: 'nano' | 'unit'): number {
+  const m = text === undefined ? null : PLAIN_QUANTITY_RE.exec(text);
+  const multiplier = m ? (scale === 'nano' ? NANO_MULTIPLIER : UNIT_MULTIPLIER)[m[2]!] : undefined;
+  if (m && multiplier !== undefined) {
+    const v = Number(m[1]) * multiplier;
+    if (Number.isSafeInteger(v)) return v;
+  }
+  const nano = parseQuantityOr(text);
+  return Number(scale === 'nano' ? nano : nano / NANO_PER_UNIT);
+}

@@ -9,7 +9,8 @@
 // costs the models and the views a pass and a frame, and at 2,000 watch events a second on
 // 150,000 pods drawing ~30 frames a second made a third of all allocation. Keys are not
 // notices: a keypress still draws its frame at once.
-import { RESOURCE_KINDS, objectKey, type KindMap, type LeanPodMetrics, type NodeMetrics, type ResourceKind } from '../kube/types.js';
+import { RESOURCE_KINDS, objectKey, type KindMap, type NodeMetrics, type ResourceKind } from '../kube/types.js';
+import { PodMetricsTable } from '../model/podMetricsTable.js';
 
 export type SyncPhase = 'idle' | 'listing' | 'synced' | 'relisting' | 'backoff' | 'forbidden' | 'error';
 
@@ -64,7 +65,7 @@ export interface MetricsSnapshot {
   available: boolean;
   nodes: Map<string, NodeMetrics>;
   /** Per pod key ("namespace/name"). */
-  pods: Map<string, LeanPodMetrics>;
+  pods: PodMetricsTable;
   updatedAt?: number;
   error?: string;
 }
@@ -126,7 +127,7 @@ export class ClusterStore {
   version = 0;
   /** The highest resourceVersion the reflectors have applied, any kind (lag measurement). */
   latestResourceVersion = 0;
-  metrics: MetricsSnapshot = { available: false, nodes: new Map(), pods: new Map() };
+  metrics: MetricsSnapshot = { available: false, nodes: new Map(), pods: PodMetricsTable.EMPTY };
   connection: ConnectionInfo = { context: '', server: '', phase: 'connecting' };
 
   constructor(readonly notifyIntervalMs = 33) {

@@ -12,6 +12,7 @@
 // tree equals one built afresh with the final pods and metrics.
 import { performance } from 'node:perf_hooks';
 import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
+import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { DEFAULT_HIERARCHY, LabelTree } from '../../src/model/labelTree.js';
 import { generatedCluster } from '../helpers/generatedCluster.js';
 import { gc } from './gc.js';
@@ -41,6 +42,9 @@ gc();
 
 // ---- metrics maps: every pod's usage differs from one poll to the next ----
 const names = new Map<string, readonly string[]>();
+function metricsTable(round: number): PodMetricsTable {
+  return PodMetricsTable.of(metricsMap(round), store.metrics.pods);
+}
 function metricsMap(round: number): Map<string, LeanPodMetrics> {
   const out = new Map<string, LeanPodMetrics>();
   let i = 0;
@@ -94,7 +98,7 @@ function applyTimed(between?: (slice: number) => void) {
 
 let round = 0;
 function poll(label: string, between?: (slice: number) => void): void {
-  const m = metricsMap(++round);
+  const m = metricsTable(++round);
   gc();
   store.setMetrics({ available: true, nodes: new Map(), pods: m, updatedAt: Date.now() });
   const r = applyTimed(between);
@@ -129,7 +133,7 @@ for (let i = 0; i < 3; i++) poll(`${METRICS_SLICE_MS} ms slices`);
     }
     store.flush();
     if (slice === 3) {
-      store.setMetrics({ available: true, nodes: new Map(), pods: metricsMap(++round), updatedAt: Date.now() });
+      store.setMetrics({ available: true, nodes: new Map(), pods: metricsTable(++round), updatedAt: Date.now() });
       store.flush();
     }
   };
@@ -143,11 +147,11 @@ line('heap used after applying polls in slices', `${(process.memoryUsage().heapU
 {
   const t = rebuildReference(model, store);
   gc();
-  const m = metricsMap(++round);
+  const m = metricsTable(++round);
   t0 = performance.now();
   t.applyPodMetrics(m);
   line('LabelTree.applyPodMetrics at once, a tree of every pod', `${f(ms(t0))} ms`);
-  const m2 = metricsMap(++round);
+  const m2 = PodMetricsTable.of(metricsMap(++round), m);
   t0 = performance.now();
   t.applyPodMetrics(m2);
   line('  again, with the next map', `${f(ms(t0))} ms`);

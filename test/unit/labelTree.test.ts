@@ -12,10 +12,20 @@ import {
 import { parseQuantity } from '../../src/model/quantity.js';
 import { leanPodMetrics } from '../../src/kube/podMetrics.js';
 import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
+import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { pick, pod, rng } from './modelFixtures.js';
 
 /** One container's usage, as the metrics poller keeps it. */
 const usageOf = (cpu: string, memory: string): LeanPodMetrics => leanPodMetrics({ metadata: { namespace: '', name: '' }, containers: [{ name: 'c', usage: { cpu, memory } }] });
+
+/** A poll's table of these metrics. Each is built from the last one (as the poller does), so
+ *  every test also goes through tables that share their pods' slots with earlier ones. */
+let lastTable = PodMetricsTable.EMPTY;
+function table(m: ReadonlyMap<string, LeanPodMetrics>): PodMetricsTable;
+function table(m: ReadonlyMap<string, LeanPodMetrics> | undefined): PodMetricsTable | undefined;
+function table(m: ReadonlyMap<string, LeanPodMetrics> | undefined): PodMetricsTable | undefined {
+  return m && (lastTable = PodMetricsTable.of(m, lastTable));
+}
 
 /** A new metrics map (each poll is a new map) with one pod's entry changed. */
 function withUsage(m: ReadonlyMap<string, LeanPodMetrics>, key: string, u: LeanPodMetrics | undefined): Map<string, LeanPodMetrics> {
@@ -92,12 +102,12 @@ describe('grouping', () => {
 
   test('usage from metrics rolls up', () => {
     const u = new LabelTree(DEFAULT_HIERARCHY, PODS);
-    u.applyPodMetrics(
+    u.applyPodMetrics(table(
       new Map([
         ['shop/web-1', leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-1' }, containers: [{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }] })],
         ['shop/web-2', leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-2' }, containers: [{ name: 'main', usage: { cpu: '70m', memory: '20Mi' } }] })],
       ]),
-    );
+    ));
     // kept as numbers: nanocores and bytes per container
     assert.deepEqual(leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-1' }, containers: [{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }, { name: 'side', usage: { cpu: '1234567n', memory: '1Ki' } }] }), { containers: ['main', 'side'], usage: [50_000_000, 104_857_600, 1_234_567, 1024] });
     assert.deepEqual(u.pod('shop/web-1')!.usage, { cpu: parseQuantity('50m'), memory: parseQuantity('100Mi'), containers: new Map([['main', { cpu: parseQuantity('50m'), memory: parseQuantity('100Mi') }]]) });
@@ -196,14 +206,14 @@ describe('incremental == rebuild', () => {
           if (keys.length) {
             const k = pick(r, keys);
             metrics = withUsage(metrics, k, r() < 0.8 ? usageOf(pick(r, ['10m', '1']), '1Mi') : undefined);
-            t.applyPodMetrics(metrics);
+            t.applyPodMetrics(table(metrics));
           }
         }
         if (step % 20 === 0) t.rowsInWindow(0, t.visibleCount()); // exercise lazy sorting between events
         if (step % 40 === 0 || step === 799) {
           const fresh = new LabelTree(levels, live.values(), { sort, expandDepth: 9 });
           // carry usage over: the rebuilt tree gets the same metrics
-          fresh.applyPodMetrics(metrics);
+          fresh.applyPodMetrics(table(metrics));
           assert.deepEqual(t.snapshot(), fresh.snapshot(), `step ${step}`);
           assert.deepEqual(t.visibleRows().map((row) => row.id), fresh.visibleRows().map((row) => row.id), `rows at step ${step}`);
           assert.deepEqual(t.rowsInWindow(0, t.visibleCount()).map((row) => row.id), fresh.visibleRows().map((row) => row.id), `window at step ${step}`);
@@ -228,7 +238,7 @@ const usageAt = (t: LabelTree, path: string[]) => {
 /** A fresh tree of these pods counting these metrics (the reference). */
 function freshTree(levels: ReturnType<typeof parseHierarchy>, pods: Iterable<Pod>, metrics: ReadonlyMap<string, LeanPodMetrics>, sort: 'name' | 'worst' = 'name'): LabelTree {
   const t = new LabelTree(levels, pods, { sort });
-  t.applyPodMetrics(metrics);
+  t.applyPodMetrics(table(metrics));
   return t;
 }
 
@@ -236,7 +246,7 @@ function freshTree(levels: ReturnType<typeof parseHierarchy>, pods: Iterable<Pod
 function countedMetrics(t: LabelTree): Map<string, LeanPodMetrics> {
   const out = new Map<string, LeanPodMetrics>();
   for (const k of t.keys()) {
-    const m = t.pod(k)!.metrics;
+    const m = t.pod(k)!.metrics?.get(k);
     if (m) out.set(k, m);
   }
   return out;
@@ -255,13 +265,13 @@ describe('metrics applied in slices', () => {
       ['shop/web-3', usageOfAll(['10m', '1Mi'], ['5m', '2Mi'])], // two containers: 15m, 3Mi
       ...fillers(usageOfAll(['1m', '1Mi'])),
     ]);
-    t.applyPodMetrics(m1);
+    t.applyPodMetrics(table(m1));
     assert.deepEqual(usageAt(t, ['shop', 'web']), [parseQuantity('135m'), parseQuantity('123Mi'), 3]);
     assert.deepEqual(usageAt(t, ['fill']), [parseQuantity('200m'), parseQuantity('200Mi'), 200]);
 
     // web-2 has no metrics in m2.
     const m2 = new Map([['shop/web-1', usageOfAll(['200m', '1Gi'])], ['shop/web-3', usageOfAll(['30m', '4Mi'])], ...fillers(usageOfAll(['2m', '1Mi']))]);
-    t.startPodMetrics(m2);
+    t.startPodMetrics(table(m2));
     assert.equal(t.stepPodMetrics(0), false); // web-1 and 63 fillers moved
     assert.ok(t.applyingMetrics);
     assert.deepEqual(usageAt(t, ['fill']), [parseQuantity('263m'), parseQuantity('200Mi'), 200]); // 63 x 2m + 137 x 1m
@@ -278,7 +288,7 @@ describe('metrics applied in slices', () => {
     assert.deepEqual(usageAt(t, ['shop', 'web']), [parseQuantity('270m'), parseQuantity('1044Mi'), 2]);
     // The next poll comes (applied after this one), and web-3 comes back (not moved: m1 again).
     const m3 = new Map([['shop/web-1', usageOfAll(['300m', '2Gi'])], ['shop/web-2', usageOfAll(['10m', '1Mi'])], ...fillers(usageOfAll(['3m', '1Mi']))]);
-    t.startPodMetrics(m3);
+    t.startPodMetrics(table(m3));
     t.addOrUpdatePod(PODS[2]);
     assert.deepEqual(usageAt(t, ['shop', 'web', 'backend']), [parseQuantity('215m'), parseQuantity('1027Mi'), 2]);
     const held = () => [...t.keys()].map((k) => t.podObject(k)!);
@@ -324,7 +334,7 @@ describe('metrics applied in slices', () => {
       const t = new LabelTree(levels, [], { sort });
       for (let i = 0; i < 400; i++) upsert(t, mk(`p${i}`));
       let metrics = poll();
-      t.applyPodMetrics(metrics);
+      t.applyPodMetrics(table(metrics));
       let slices = 0, midPass = 0;
       const removed: string[] = [];
       for (let step = 0; step < 600; step++) {
@@ -339,7 +349,7 @@ describe('metrics applied in slices', () => {
           live.delete(k);
           t.removePod(k);
           removed.push(k);
-        } else if (x < 0.4) t.startPodMetrics((metrics = poll()));
+        } else if (x < 0.4) t.startPodMetrics(table((metrics = poll())));
         else if (!t.stepPodMetrics(0)) slices++;
         if (step % 15 === 0) t.rowsInWindow(0, 50); // summaries of some pods (with what they count)
         if (step % 30 === 0) {
@@ -477,7 +487,7 @@ describe('windowed rows equal slices of the full list', () => {
           const keys = [...live.keys()];
           if (keys.length) {
             metrics = withUsage(metrics, pick(r, keys), r() < 0.7 ? usageOf(pick(r, ['10m', '1']), '1') : undefined);
-            t.applyPodMetrics(metrics);
+            t.applyPodMetrics(table(metrics));
           }
         } else if (x < 0.8) {
           if (n) t.toggle(t.rowAt(Math.floor(r() * n))!); // open / close a visible row

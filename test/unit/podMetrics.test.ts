@@ -30,10 +30,13 @@ test('pod metrics are read to numbers (nanocores, bytes), the same however the a
   for (const size of [1, 2, 3, 7, 64, b.length]) {
     const m = readInChunks(b, size);
     assert.deepEqual([...m.keys()], ['a/p1', 'b/p2'], `chunks of ${size}`);
+    assert.equal(m.size, 2);
     assert.deepEqual(m.get('a/p1'), { containers: ['app', 'sidecar'], usage: [250_000_000, 67_108_864, 1_000_000, 1024] });
     assert.deepEqual(m.get('b/p2')!.usage, [1_500_000, 2_147_483_648, 1_000_000, 1024]);
+    assert.equal(m.cpu('a/p1'), 251_000_000);
+    assert.equal(m.memory('b/p2'), 2_147_484_672);
     // Replicas' container name lists are one array.
-    assert.equal(m.get('a/p1')!.containers, m.get('b/p2')!.containers);
+    assert.equal(m.containers('a/p1'), m.containers('b/p2'));
   }
 });
 

@@ -6,6 +6,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type LeanPodMetrics, type Node, type Pod } from '../../src/kube/types.js';
+import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { computeNodeRows, NodeAllocationIndex } from '../../src/model/allocation.js';
 import { DEFAULT_HIERARCHY, LabelTree } from '../../src/model/labelTree.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
@@ -153,7 +154,7 @@ describe('PodTreeModel: metrics polls applied in slices', () => {
       const names = p.spec.containers.map((c) => c.name);
       pods.set(key, { containers: names, usage: names.flatMap((_, j) => [1_000_000 * (1 + ((i * 7 + j + round) % 900)), 1_048_576 * (1 + ((i * 3 + round) % 700))]) });
     }
-    store.setMetrics({ available: true, nodes: new Map(), pods });
+    store.setMetrics({ available: true, nodes: new Map(), pods: PodMetricsTable.of(pods, store.metrics.pods) });
   }
 
   /** A model over every pod, fed every batch, metrics applied 64 pods a step. */

@@ -22,7 +22,8 @@
 //
 // `rebuilds` counts full builds: the view test, integration test and bench check that watch
 // events never add to it.
-import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
+import type { Pod } from '../../src/kube/types.js';
+import type { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { LabelTree, type Level, type SortMode, type TreeRow } from '../../src/model/labelTree.js';
 import type { ChangeBatch, ClusterStore } from '../../src/store/clusterStore.js';
 import { finishInBackground } from '../backgroundWork.js';
@@ -74,7 +75,7 @@ export class PodTreeModel {
   /** Label keys seen on pods in scope, with how many pods carry each (editor completion). */
   readonly labelKeys = new Map<string, number>();
   private synced = false;
-  private metricsSeen: ReadonlyMap<string, LeanPodMetrics> | undefined = undefined;
+  private metricsSeen: PodMetricsTable | undefined = undefined;
   private metricsAvailable = false;
 
   private pending: PendingFilter | undefined;
@@ -234,7 +235,7 @@ export class PodTreeModel {
     this.build = undefined;
   }
 
-  private metricsList(): ReadonlyMap<string, LeanPodMetrics> | undefined {
+  private metricsList(): PodMetricsTable | undefined {
     return this.metricsAvailable ? this.metricsSeen : undefined;
   }
 
