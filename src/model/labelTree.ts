@@ -625,8 +625,11 @@ export class LabelTree {
       }
       const [key, pod] = r.value;
       // Not moved yet: the iterator sees a key once (and one removed and added back is unmoved).
-      if (!this.counted.sameFor(pass.to, key)) {
-        this.moveUsage(pod, key, this.counted, pass.to);
+      const from = this.counted;
+      const a = from.slotOf(key);
+      const b = from.sharesSlots(pass.to) ? a : pass.to.slotOf(key);
+      if (!from.sameAt(a, pass.to, b)) {
+        this.moveUsage(pod, pass.to.cpuAt(b) - from.cpuAt(a), pass.to.memoryAt(b) - from.memoryAt(a), (pass.to.hasAt(b) ? 1 : 0) - (from.hasAt(a) ? 1 : 0));
         pass.moved.add(key);
         moved = true;
       }
@@ -641,10 +644,7 @@ export class LabelTree {
    * them), so no summary is built, and the groups are found from the pod's values (podPath
    * builds its key string: a poll of 150,000 pods would build as many).
    */
-  private moveUsage(pod: Pod, key: string, before: PodMetricsTable, after: PodMetricsTable): void {
-    const dCpu = after.cpu(key) - before.cpu(key);
-    const dBytes = after.memory(key) - before.memory(key);
-    const dPods = (after.has(key) ? 1 : 0) - (before.has(key) ? 1 : 0);
+  private moveUsage(pod: Pod, dCpu: number, dBytes: number, dPods: number): void {
     let g = this.root;
     for (let i = 0; ; i++) {
       const r = g.rollup;

@@ -37,50 +37,86 @@ export class PodMetricsTable {
     return b.build();
   }
 
-  private slot(key: string): number {
-    const s = this.slots.index.get(key);
-    return s !== undefined && this.names[s] !== undefined ? s : -1;
+  /**
+   * The pod's slot: where its figures are in this table and in every table that shares its
+   * slots (`sharesSlots`); -1 if the key has none. The `...At` methods read a slot, so a caller
+   * comparing two tables looks the key up once, not once per figure.
+   */
+  slotOf(key: string): number {
+    return this.slots.index.get(key) ?? -1;
+  }
+
+  sharesSlots(other: PodMetricsTable): boolean {
+    return other.slots === this.slots;
+  }
+
+  /** Whether the pod in this slot has metrics in this table. */
+  hasAt(slot: number): boolean {
+    return slot >= 0 && this.names[slot] !== undefined;
+  }
+
+  /** The pod's CPU summed over its containers, nanocores (0 without metrics). */
+  cpuAt(slot: number): number {
+    return this.sumAt(slot, 0);
+  }
+
+  /** The pod's memory summed over its containers, bytes (0 without metrics). */
+  memoryAt(slot: number): number {
+    return this.sumAt(slot, 1);
+  }
+
+  private sumAt(slot: number, field: 0 | 1): number {
+    if (!this.hasAt(slot)) return 0;
+    let total = 0;
+    for (let i = this.start[slot]!, end = i + 2 * this.names[slot]!.length; i < end; i += 2) total += this.values[i + field]!;
+    return total;
+  }
+
+  /** Whether the pod in `slot` here has the same figures as in `otherSlot` of `other` (or both none). */
+  sameAt(slot: number, other: PodMetricsTable, otherSlot: number): boolean {
+    if (other === this) return true;
+    const here = this.hasAt(slot);
+    if (!here || !other.hasAt(otherSlot)) return here === other.hasAt(otherSlot);
+    const names = this.names[slot]!;
+    const otherNames = other.names[otherSlot]!;
+    if (names !== otherNames && names.join('\0') !== otherNames.join('\0')) return false;
+    for (let i = 0, n = 2 * names.length; i < n; i++) if (this.values[this.start[slot]! + i] !== other.values[other.start[otherSlot]! + i]) return false;
+    return true;
   }
 
   has(key: string): boolean {
-    return this.slot(key) >= 0;
+    return this.hasAt(this.slotOf(key));
+  }
+
+  cpu(key: string): number {
+    return this.cpuAt(this.slotOf(key));
+  }
+
+  memory(key: string): number {
+    return this.memoryAt(this.slotOf(key));
+  }
+
+  /** Whether this table and `other` give the pod the same figures (or both none). */
+  sameFor(other: PodMetricsTable, key: string): boolean {
+    const slot = this.slotOf(key);
+    return this.sameAt(slot, other, this.sharesSlots(other) ? slot : other.slotOf(key));
   }
 
   /** The pod's container names, in the order of its figures; undefined without metrics. */
   containers(key: string): readonly string[] | undefined {
-    const s = this.slot(key);
-    return s < 0 ? undefined : this.names[s];
-  }
-
-  /** The pod's CPU summed over its containers, nanocores (0 without metrics). */
-  cpu(key: string): number {
-    return this.sum(key, 0);
-  }
-
-  /** The pod's memory summed over its containers, bytes (0 without metrics). */
-  memory(key: string): number {
-    return this.sum(key, 1);
-  }
-
-  private sum(key: string, field: 0 | 1): number {
-    const s = this.slot(key);
-    if (s < 0) return 0;
-    let total = 0;
-    for (let i = this.start[s]!, end = i + 2 * this.names[s]!.length; i < end; i += 2) total += this.values[i + field]!;
-    return total;
+    return this.names[this.slotOf(key)];
   }
 
   /** Container `i` of the pod: [CPU nanocores, memory bytes]. */
   container(key: string, i: number): [number, number] {
-    const s = this.slot(key);
-    const at = this.start[s]! + 2 * i;
+    const at = this.start[this.slotOf(key)]! + 2 * i;
     return [this.values[at]!, this.values[at + 1]!];
   }
 
   /** The pod's metrics as an object (tests; nothing per pod is kept this way). */
   get(key: string): LeanPodMetrics | undefined {
-    const s = this.slot(key);
-    if (s < 0) return undefined;
+    const s = this.slotOf(key);
+    if (!this.hasAt(s)) return undefined;
     const at = this.start[s]!;
     return { containers: this.names[s]!, usage: Array.from(this.values.subarray(at, at + 2 * this.names[s]!.length)) };
   }
@@ -88,19 +124,6 @@ export class PodMetricsTable {
   /** Keys of the pods with metrics. */
   *keys(): IterableIterator<string> {
     for (const [key, s] of this.slots.index) if (this.names[s] !== undefined) yield key;
-  }
-
-  /** Whether this table and `other` give the pod the same figures (or both none). */
-  sameFor(other: PodMetricsTable, key: string): boolean {
-    if (other === this) return true;
-    const a = this.slot(key);
-    const b = other.slot(key);
-    if (a < 0 || b < 0) return a === b;
-    const names = this.names[a]!;
-    const otherNames = other.names[b]!;
-    if (names !== otherNames && names.join('\0') !== otherNames.join('\0')) return false;
-    for (let i = 0, n = 2 * names.length; i < n; i++) if (this.values[this.start[a]! + i] !== other.values[other.start[b]! + i]) return false;
-    return true;
   }
 
   /** Slots in use (the shared map's size): the builder starts a fresh map when most are gone. */
