@@ -189,13 +189,13 @@ export function summarizePod(pod: Pod, levels: readonly Level[], usage?: PodUsag
 
 /** A pod's usage in a metrics table (sum over containers, nano units); undefined without. */
 export function podUsageFromMetrics(table: PodMetricsTable, key: string): PodUsage | undefined {
-  const names = table.containers(key);
+  const slot = table.slotOf(key);
+  const names = table.containersAt(slot);
   if (!names) return undefined;
   const containers = new Map<string, Usage>();
   let cpu = 0n, memory = 0n;
   for (let i = 0; i < names.length; i++) {
-    const [c, m] = table.container(key, i);
-    const u = { cpu: BigInt(c), memory: BigInt(m) * NANO_PER_UNIT };
+    const u = { cpu: BigInt(table.containerAt(slot, i, 0)), memory: BigInt(table.containerAt(slot, i, 1)) * NANO_PER_UNIT };
     containers.set(names[i]!, u);
     cpu += u.cpu;
     memory += u.memory;
@@ -357,7 +357,7 @@ function byName(a: Pod, b: Pod): number {
   return cmpStr(a.metadata.name, b.metadata.name) || cmpStr(a.metadata.namespace ?? '', b.metadata.namespace ?? '');
 }
 
-/** Summaries kept for the pods last summarized (the rows on screen, sorting), by object. */
+/** Summaries kept for the pods last shown or sorted worst-first, by object. */
 const SUMMARIES_MAX = 1024;
 
 /** First index whose element does not sort before x (arr sorted by cmp). */
@@ -503,7 +503,7 @@ export class LabelTree {
   /** A pod's summary (computed from its object; the same object while nothing changed). */
   pod(key: string): PodSummary | undefined {
     const p = this.podIndex.get(key);
-    return p && this.summary(key, p);
+    return p && this.summary(key, p, true);
   }
 
   /** The pod object the tree holds for a key. */
@@ -521,11 +521,15 @@ export class LabelTree {
     this.version++;
   }
 
-  /** The summary of a pod held (or about to be), with the usage the roll-ups count for it.
-   *  Kept for the last thousand pods: the rows of a window are the same objects until their
-   *  pod or its metrics change. */
-  private summary(key: string, pod: Pod): PodSummary {
-    return this.summaryWith(key, pod, this.metricsOf(key));
+  /**
+   * The summary of a pod held (or about to be), with the usage the roll-ups count for it.
+   * `keep`: kept with the last thousand kept, so that the rows of a window are the same objects
+   * until their pod or its metrics change. Watch events do not keep theirs: under 2,000 events/s
+   * the kept ones lived just long enough to be moved to V8's old generation, then died there
+   * (~40 % of all that survived young collections at 150,000 pods).
+   */
+  private summary(key: string, pod: Pod, keep = false): PodSummary {
+    return this.summaryWith(key, pod, this.metricsOf(key), keep);
   }
 
   /** The metrics table the roll-ups count for a pod key (of a pod held or about to be). */
@@ -534,13 +538,15 @@ export class LabelTree {
     return pass?.moved.has(key) ? pass.to : this.counted;
   }
 
-  private summaryWith(key: string, pod: Pod, metrics: PodMetricsTable): PodSummary {
+  private summaryWith(key: string, pod: Pod, metrics: PodMetricsTable, keep: boolean): PodSummary {
     const kept = this.summaries.get(pod);
     if (kept && kept.metrics === metrics && kept.key === key) return kept;
     const s = summarizePod(pod, this.levels, podUsageFromMetrics(metrics, key), key);
     s.metrics = metrics;
-    if (this.summaries.size >= SUMMARIES_MAX) this.summaries.clear();
-    this.summaries.set(pod, s);
+    if (keep) {
+      if (this.summaries.size >= SUMMARIES_MAX) this.summaries.clear();
+      this.summaries.set(pod, s);
+    }
     return s;
   }
 
@@ -750,7 +756,7 @@ export class LabelTree {
   }
 
   /** Worst-first order of pods (their summaries': kept for the last ones compared). */
-  private readonly byWorst = (a: Pod, b: Pod): number => cmpPods('worst')(this.summary(this.keyOf(a), a), this.summary(this.keyOf(b), b));
+  private readonly byWorst = (a: Pod, b: Pod): number => cmpPods('worst')(this.summary(this.keyOf(a), a, true), this.summary(this.keyOf(b), b, true));
 
   /** Where pod p is in a sorted list (-1: not there). */
   private find(arr: readonly Pod[], p: Pod, cmp: (a: Pod, b: Pod) => number): number {
@@ -839,7 +845,7 @@ export class LabelTree {
     }
     if (!g.sortedPods) {
       // Each pod summarized once for the sort, not once per comparison.
-      const keyed = g.pods.map((p) => this.summary(this.keyOf(p), p));
+      const keyed = g.pods.map((p) => this.summary(this.keyOf(p), p, true));
       keyed.sort(cmpPods('worst'));
       g.sortedPods = keyed.map((s) => s.pod);
       this.nodesVisited += g.sortedPods.length;
@@ -1022,7 +1028,7 @@ export class LabelTree {
         skip -= 1 + n;
         continue;
       }
-      const s = this.summary(key, p);
+      const s = this.summary(key, p, true);
       if (skip === 0) out.push({ type: 'pod', id, depth: podDepth, expanded, pod: s });
       else skip--;
       if (n) {
@@ -1054,7 +1060,7 @@ export class LabelTree {
         }
         return;
       }
-      for (const p of g.pods.map((x) => this.summary(this.keyOf(x), x)).sort(cmpPods(this.sortMode))) {
+      for (const p of g.pods.map((x) => this.summary(this.keyOf(x), x, true)).sort(cmpPods(this.sortMode))) {
         const id = g.id + POD_SEP + p.key;
         const expanded = this.isExpanded(id, podDepth);
         out.push({ type: 'pod', id, depth: podDepth, expanded, pod: p });
@@ -1106,7 +1112,7 @@ export class LabelTree {
     at = this.podRowIndex(g, p, at);
     const podId = g.id + POD_SEP + podKey;
     if (container === undefined || !this.isExpanded(podId, podDepth)) return at;
-    const j = containersOf(this.summary(podKey, p)).findIndex((c) => c.name === container);
+    const j = containersOf(this.summary(podKey, p, true)).findIndex((c) => c.name === container);
     return j < 0 ? at : at + 1 + j;
   }
 

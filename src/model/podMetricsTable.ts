@@ -104,13 +104,16 @@ export class PodMetricsTable {
 
   /** The pod's container names, in the order of its figures; undefined without metrics. */
   containers(key: string): readonly string[] | undefined {
-    return this.names[this.slotOf(key)];
+    return this.containersAt(this.slotOf(key));
   }
 
-  /** Container `i` of the pod: [CPU nanocores, memory bytes]. */
-  container(key: string, i: number): [number, number] {
-    const at = this.start[this.slotOf(key)]! + 2 * i;
-    return [this.values[at]!, this.values[at + 1]!];
+  containersAt(slot: number): readonly string[] | undefined {
+    return slot < 0 ? undefined : this.names[slot];
+  }
+
+  /** Container `i` of the pod in `slot`: its CPU (nanocores) if `field` is 0, memory (bytes) if 1. */
+  containerAt(slot: number, i: number, field: 0 | 1): number {
+    return this.values[this.start[slot]! + 2 * i + field]!;
   }
 
   /** The pod's metrics as an object (tests; nothing per pod is kept this way). */

@@ -18,7 +18,7 @@ test('hand-checked: figures by pod, sums, and a pod without metrics', () => {
   assert.equal(t.cpu('a/web-1'), 251_000_000);
   assert.equal(t.memory('a/web-1'), 67_109_888);
   assert.deepEqual(t.containers('a/web-1'), ['app', 'side']);
-  assert.deepEqual(t.container('a/web-1', 1), [1_000_000, 1024]);
+  assert.deepEqual([t.containerAt(t.slotOf('a/web-1'), 1, 0), t.containerAt(t.slotOf('a/web-1'), 1, 1)], [1_000_000, 1024]);
   assert.deepEqual(t.get('b/db-0'), lean(['db', 1_500_000, 2 ** 31]));
   assert.equal(t.has('c/none'), false);
   assert.equal(t.cpu('c/none'), 0);
