@@ -496,6 +496,11 @@ export class LabelTree {
     return this.podIndex.size;
   }
 
+  /** Summaries kept (tests: watch events keep none). */
+  get keptSummaries(): number {
+    return this.summaries.size;
+  }
+
   get sort(): SortMode {
     return this.sortMode;
   }

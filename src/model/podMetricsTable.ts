@@ -2,24 +2,26 @@
 //
 // Why: at 150,000 pods a poll every few minutes replaced 150,000 small objects (and their
 // arrays and key strings) that had lived long enough to sit in V8's old generation, so every
-// poll left ~25 MB there for full GCs to find: ~2.5 s of CPU after each poll, more than the
-// poll itself. A table is three arrays; successive polls share the key → slot map (a pod keeps
-// its slot), so a poll allocates new keys only for new pods.
+// poll left ~25 MB there for full GCs to find (session 4 measured ~2.5 s of CPU after a poll,
+// more than the poll itself). A table is three arrays; successive polls share the key → slot
+// map (a pod keeps its slot), so a poll allocates new keys only for new pods.
 //
 // A table never changes once built: the pods tree compares the table its roll-ups count with
 // the next one, pod by pod (labelTree.ts).
 import type { LeanPodMetrics } from '../kube/types.js';
 
 /** Pod key → slot, shared by the tables of successive polls; it only grows. */
-interface SlotMap {
+export interface SlotMap {
   readonly index: Map<string, number>;
 }
 
 export class PodMetricsTable {
   static readonly EMPTY = new PodMetricsTable({ index: new Map() }, [], new Uint32Array(0), new Float64Array(0), 0);
 
-  private constructor(
-    private readonly slots: SlotMap,
+  /** Made by PodMetricsTableBuilder (or `of`). */
+  constructor(
+    /** The key → slot map this table reads (the builder of the next poll's reuses it). */
+    readonly slots: SlotMap,
     /** Per slot: the pod's container names (shared between replicas), or undefined: no metrics. */
     private readonly names: readonly (readonly string[] | undefined)[],
     /** Per slot: where the pod's containers start in `values`. */
@@ -129,20 +131,6 @@ export class PodMetricsTable {
     for (const [key, s] of this.slots.index) if (this.names[s] !== undefined) yield key;
   }
 
-  /** Slots in use (the shared map's size): the builder starts a fresh map when most are gone. */
-  get slotCount(): number {
-    return this.slots.index.size;
-  }
-
-  /** @internal the builder's view of a table. */
-  static parts(t: PodMetricsTable): { slots: SlotMap; size: number } {
-    return { slots: t.slots, size: t.size };
-  }
-
-  /** @internal */
-  static make(slots: SlotMap, names: (readonly string[] | undefined)[], start: Uint32Array, values: Float64Array, size: number): PodMetricsTable {
-    return new PodMetricsTable(slots, names, start, values, size);
-  }
 }
 
 /**
@@ -158,10 +146,9 @@ export class PodMetricsTableBuilder {
   private size = 0;
 
   constructor(previous: PodMetricsTable = PodMetricsTable.EMPTY) {
-    const prev = PodMetricsTable.parts(previous);
     // (EMPTY's map is never grown: it would be shared by every store.)
-    const reuse = previous !== PodMetricsTable.EMPTY && prev.slots.index.size <= 2 * prev.size + 4096;
-    this.slots = reuse ? prev.slots : { index: new Map() };
+    const reuse = previous !== PodMetricsTable.EMPTY && previous.slots.index.size <= 2 * previous.size + 4096;
+    this.slots = reuse ? previous.slots : { index: new Map() };
     const n = Math.max(1024, this.slots.index.size);
     this.names = new Array<readonly string[] | undefined>(n);
     this.start = new Uint32Array(n);
@@ -188,9 +175,7 @@ export class PodMetricsTableBuilder {
   }
 
   build(): PodMetricsTable {
-    const slots = this.slots.index.size;
-    this.names.length = Math.max(this.names.length, slots);
-    return PodMetricsTable.make(this.slots, this.names, this.start, this.values.slice(0, this.used), this.size);
+    return new PodMetricsTable(this.slots, this.names, this.start, this.values.slice(0, this.used), this.size);
   }
 
   private growSlots(min: number): void {

@@ -512,6 +512,24 @@ describe('windowed rows equal slices of the full list', () => {
 });
 
 describe('cost of one event and one frame (work counted, never timed)', () => {
+  test('watch events keep no summaries; the rows on screen keep theirs, the same objects frame to frame', () => {
+    // Kept summaries of changed pods lived just long enough to reach V8's old generation.
+    const pods = Array.from({ length: 3000 }, (_, i) => p(`ns${i % 3}`, `web-${i}`, { app: `app${i % 7}` }, { restarts: i % 4 }));
+    const t = new LabelTree(DEFAULT_HIERARCHY, pods, { expandDepth: 3 });
+    const window = () => t.rowsInWindow(100, 40);
+    const before = window();
+    const kept = t.keptSummaries;
+    assert.ok(kept > 0 && kept <= 40, `${kept} kept for a window of 40 rows`);
+    for (let round = 1; round <= 3; round++) for (let i = 0; i < 3000; i += 2) t.addOrUpdatePod(p(`ns${i % 3}`, `web-${i}`, { app: `app${i % 7}` }, { restarts: i % 4 + round }));
+    for (let i = 1; i < 3000; i += 50) t.removePod(`ns${i % 3}/web-${i}`);
+    assert.equal(t.keptSummaries, kept);
+    // A row whose pod did not change shows the very summary it showed before.
+    const shown = new Map(before.flatMap((r) => (r.type === 'pod' ? [[r.id, r.pod] as const] : [])));
+    const again = window().flatMap((r) => (r.type === 'pod' && shown.get(r.id)?.pod === r.pod.pod ? [[r.pod, shown.get(r.id)] as const] : []));
+    assert.ok(again.length >= 5, `${again.length} unchanged pods in the window`);
+    for (const [now, then] of again) assert.equal(now, then);
+  });
+
   // 20 namespaces x 20 applications x 5 components x 10 pods, every group open: 22,420 rows.
   const NS = 20, APPS = 20, COMPS = 5, PODS_PER = 10;
   const FANOUT = 20, DEPTH = 4, WINDOW = 50;

@@ -60,9 +60,9 @@ test('successive polls: each table keeps its own figures while later ones reuse 
 test('when most slots are for pods gone, the next table starts a fresh slot map', () => {
   const many = PodMetricsTable.of(Array.from({ length: 10_000 }, (_, i): [string, LeanPodMetrics] => [`ns/old-${i}`, lean(['a', i, i])]));
   const few = PodMetricsTable.of([['ns/new-0', lean(['a', 5, 6])]], many);
-  assert.equal(few.slotCount, 10_001); // still shared: the table before had 10,000 pods
+  assert.equal(few.slots.index.size, 10_001); // still shared: the table before had 10,000 pods
   const next = PodMetricsTable.of([['ns/new-0', lean(['a', 7, 8])]], few);
-  assert.equal(next.slotCount, 1);
+  assert.equal(next.slots.index.size, 1);
   assert.deepEqual(next.get('ns/new-0'), lean(['a', 7, 8]));
   assert.deepEqual(few.get('ns/new-0'), lean(['a', 5, 6]));
   assert.equal(many.cpu('ns/old-9999'), 9999);
