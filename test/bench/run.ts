@@ -30,6 +30,8 @@ interface Options {
   idleSeconds: number;
   /** Also measure idle CPU over a whole metrics-poll cycle (one poll and its aftermath). */
   idleCycle: boolean;
+  /** Poll cycles measured one after the other (the first follows the sync, whose own garbage V8 may still be collecting). */
+  idleCycles: number;
   out: string;
   kubectl: boolean;
   /** kubectl is killed past this RSS (MB): a shared machine cannot give it tens of GB. */
@@ -39,7 +41,7 @@ interface Options {
 const NODES_FOR: Record<number, number> = { 10_000: 500, 50_000: 2_000, 150_000: 5_000 };
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 50_000, 150_000], churnSeconds: 60, churnRate: 2000, idleSeconds: 15, idleCycle: false, out: '', kubectl: true, kubectlCapMB: 8192 };
+  const o: Options = { sizes: [10_000, 50_000, 150_000], churnSeconds: 60, churnRate: 2000, idleSeconds: 15, idleCycle: false, idleCycles: 1, out: '', kubectl: true, kubectlCapMB: 8192 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i] ?? '';
@@ -49,11 +51,14 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--churn-rate') o.churnRate = Number(v());
     else if (a === '--idle-seconds') o.idleSeconds = Number(v());
     else if (a === '--idle-cycle') o.idleCycle = true;
-    else if (a === '--out') o.out = v();
+    else if (a === '--idle-cycles') {
+      o.idleCycle = true;
+      o.idleCycles = Number(v());
+    } else if (a === '--out') o.out = v();
     else if (a === '--no-kubectl') o.kubectl = false;
     else if (a === '--kubectl-cap-mb') o.kubectlCapMB = Number(v());
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--sizes 10000,50000,150000] [--churn-seconds 60 | --long] [--churn-rate 2000] [--idle-seconds 15] [--idle-cycle] [--no-kubectl] [--kubectl-cap-mb 8192] [--out FILE]\n');
+      process.stdout.write('usage: npm run bench -- [--sizes 10000,50000,150000] [--churn-seconds 60 | --long] [--churn-rate 2000] [--idle-seconds 15] [--idle-cycle | --idle-cycles N] [--no-kubectl] [--kubectl-cap-mb 8192] [--out FILE]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -177,13 +182,26 @@ async function benchSize(pods: number, o: Options) {
       // The 15 s above follow a poll, and V8 finishes collecting the poll's garbage in them:
       // the worst stretch. Over a whole cycle (from 3 s after one poll to 3 s after the next:
       // one poll and one aftermath) is what a quiet cluster costs in the long run.
-      const polls = () => (s.readTrace(), s.trace.filter((l) => l.event === 'metrics-poll').length);
-      const waitUntil = performance.now() + (firstPoll.nextMs ?? 300_000) + 120_000;
-      while (polls() < 2 && performance.now() < waitUntil) await sleep(500);
-      await sleep(3000);
-      idleTo = performance.timeOrigin + performance.now();
-      k.idleCycle = { seconds: r1((idleTo - idleFrom) / 1000), cpuPct: r1((100 * (cpuMsOf(s.pid) - cycleCpu0)) / (idleTo - idleFrom)), polls: polls() - 1 };
-      log(`  idle CPU over a metrics-poll cycle ${JSON.stringify(k.idleCycle)}`);
+      // The first cycle also holds what V8 does once after the sync (its memory reducer's full
+      // GCs of the listed heap); `--idle-cycles 2` measures the next one as well.
+      const polls = () => (s.readTrace(), s.trace.filter((l) => l.event === 'metrics-poll'));
+      const cycles: { seconds: number; cpuPct: number }[] = [];
+      let from = idleFrom;
+      let cpuFrom = cycleCpu0;
+      for (let n = 1; n <= o.idleCycles; n++) {
+        const last = polls().at(-1);
+        const waitUntil = performance.now() + (last?.nextMs ?? 300_000) + 120_000;
+        while (polls().length < n + 1 && performance.now() < waitUntil) await sleep(500);
+        await sleep(3000);
+        idleTo = performance.timeOrigin + performance.now();
+        const cpu = cpuMsOf(s.pid);
+        cycles.push({ seconds: r1((idleTo - from) / 1000), cpuPct: r1((100 * (cpu - cpuFrom)) / (idleTo - from)) });
+        log(`  idle CPU over metrics-poll cycle ${n} ${JSON.stringify(cycles.at(-1))}`);
+        from = idleTo;
+        cpuFrom = cpu;
+      }
+      k.idleCycle = { ...cycles[0], polls: polls().length - 1 };
+      k.idleCycles = cycles;
     }
     k.peakRssAfterIdleMB = MB(memOf(s.pid)!.hwm);
     log(`  peak RSS ${k.peakRssAfterIdleMB} MB`);
@@ -360,7 +378,7 @@ function table(results: Record<string, any>[]): string {
     ['kfleet peak RSS after first metrics poll + idle, MB', (r) => `${r.kfleet.peakRssAfterIdleMB}`],
     ['first metrics poll: wall s / CPU s / next in s (CPU %)', (r) => (r.kfleet.firstPoll ? `${r.kfleet.firstPoll.wallS} / ${r.kfleet.firstPoll.cpuS} / ${r.kfleet.firstPoll.nextS} (${r.kfleet.firstPoll.cpuSharePct})` : '-')],
     ['kfleet idle CPU %: 15 s after a poll (after churn)', (r) => `${r.kfleet.idleCpuPct} (${r.kfleet.idleCpuAfterChurnPct})`],
-    ['kfleet idle CPU % over a metrics-poll cycle (s)', (r) => (r.kfleet.idleCycle ? `${r.kfleet.idleCycle.cpuPct} (${r.kfleet.idleCycle.seconds})` : '-')],
+    ['kfleet idle CPU % over a metrics-poll cycle (s)', (r) => (r.kfleet.idleCycles ?? (r.kfleet.idleCycle ? [r.kfleet.idleCycle] : [])).map((c: { cpuPct: number; seconds: number }) => `${c.cpuPct} (${c.seconds})`).join('; ') || '-'],
     ['idle: longest GC ms (kind), GCs ≥ 50 ms', (r) => gcFig(r.kfleet.phases?.idle)],
     ['key→frame scroll p50/p99 ms', (r) => `${r.kfleet.keys.scroll.p50} / ${r.kfleet.keys.scroll.p99}`],
     ['key→frame filter p50/p99 ms', (r) => `${r.kfleet.keys.filter.p50} / ${r.kfleet.keys.filter.p99}`],
