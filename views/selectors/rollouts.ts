@@ -99,6 +99,9 @@ export function getWorkload(store: ClusterStore, kind: WorkloadKind, storeKey: s
 const FAILING_REASON = /BackOff|ErrImage|InvalidImageName|Err|Error|Failed|OOMKilled|Unhealthy|CreateContainer|Evicted|Multi-Attach/;
 /** Reasons that are part of any rollout and say nothing by themselves. */
 const NORMAL_REASON = new Set(['Running', 'Completed', 'Succeeded', 'Terminating']);
+
+/** Time a background slice of deferred row recomputes (pods changed) may take. */
+const DRAIN_SLICE_MS = 8;
 /** Reasons of a pod that has not started yet: a Warning event on it may say why. */
 const WAITING_REASON = new Set(['Pending', 'ContainerCreating', 'PodInitializing']);
 
@@ -648,9 +651,6 @@ export function rolloutIndexFor(store: ClusterStore): RolloutIndex {
 }
 
 // ---- history and undo plans (for one workload) ---------------------------------------------
-
-/** Time a background slice of deferred row recomputes may take. */
-const DRAIN_SLICE_MS = 8;
 
 /** `kubectl rollout history` of a workload, from the store. */
 export function historyOf(store: ClusterStore, kind: WorkloadKind, w: Workload, now = Date.now()): RevisionEntry[] {
