@@ -72,6 +72,32 @@ describe('actions behind the confirm dialog (pod list)', () => {
     assert.match(t.screen(), /deletePod done/);
   });
 
+  test('a key pressed the moment the rows show acts on the row shown selected', async () => {
+    // The pods arrive after the view is up (a sync); ctrl+d goes in right after the first frame
+    // with a selected row is written, before any timer or I/O callback (the earliest a key from
+    // the terminal can be read). The selection must already be known then: CI once lost this
+    // key when the table told the view its selected row only in a passive effect.
+    const contexts = new FakeContexts(['prod-eu']);
+    const t = mountApp({ contexts });
+    await tick(60);
+    const frames = (t.stdout as unknown as { frames: string[] }).frames;
+    let pressed = false;
+    frames.push = (...f: string[]) => {
+      if (!pressed && f.some((x) => /\n> \S+ +checkout-abc-w2c6n /.test(x))) {
+        pressed = true;
+        queueMicrotask(() => t.stdin.write('\x04'));
+      }
+      return Array.prototype.push.apply(frames, f);
+    };
+    const s = contexts.store;
+    s.upsert('pods', richPod('shop', 'checkout-abc-w2c6n', { node: 'worker-a' }));
+    syncAll(s);
+    s.flush();
+    await tick(100);
+    assert.ok(pressed, 'the rows showed');
+    assert.match(t.screen(), /│ Delete pod\/checkout-abc-w2c6n +│/);
+  });
+
   test('restart, scale, cordon and drain act on the selected pod’s workload and node', async () => {
     const t = mountApp({ contexts: cluster() });
     await tick(60);

@@ -6,7 +6,7 @@
 // When `focused`, the table takes the shell's cursor actions (up, down, top, bottom,
 // pageUp, pageDown, enter) through useNavTarget: a view that is just a table has no key code.
 import { Box, Text } from 'ink';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { pad, textWidth, truncate } from '../format.js';
 import { useNavTarget } from '../shell.js';
 
@@ -109,8 +109,10 @@ function TableInner<R>(props: TableProps<R>) {
 
   // Tell the caller which row is under the cursor whenever that changes (a move, a filter,
   // the row going away), so actions on "the selected row" act on the row shown selected.
+  // A layout effect runs in the same task as the commit that writes the frame: a passive one
+  // could run after a key typed at the frame (read in the event loop's poll phase) was handled.
   const cursorRowKey = rows.length > 0 ? rowKey(rows[cursor]) : undefined;
-  useEffect(() => {
+  useLayoutEffect(() => {
     // Before the first move the cursor is "row 0"; from the first frame on it follows that row.
     props.onSelected?.(rows.length > 0 ? rows[cursor] : undefined);
   }, [cursorRowKey]); // eslint-disable-line react-hooks/exhaustive-deps
