@@ -9,14 +9,18 @@ import {
   parseHierarchy,
   type TreeRow,
 } from '../../src/model/labelTree.js';
-import { parseQuantity } from '../../src/model/quantity.js';
-import { leanPodMetrics } from '../../src/kube/podMetrics.js';
+import { parseQuantity, quantityNumber } from '../../src/model/quantity.js';
 import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
 import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { pick, pod, rng } from './modelFixtures.js';
 
 /** One container's usage, as the metrics poller keeps it. */
-const usageOf = (cpu: string, memory: string): LeanPodMetrics => leanPodMetrics({ metadata: { namespace: '', name: '' }, containers: [{ name: 'c', usage: { cpu, memory } }] });
+/** Usage as the metrics poll keeps it: per container, nanocores and bytes. */
+const leanOf = (containers: { name: string; usage: { cpu: string; memory: string } }[]): LeanPodMetrics => ({
+  containers: containers.map((c) => c.name),
+  usage: containers.flatMap((c) => [quantityNumber(c.usage.cpu, 'nano'), quantityNumber(c.usage.memory, 'unit')]),
+});
+const usageOf = (cpu: string, memory: string): LeanPodMetrics => ({ containers: ['c'], usage: [quantityNumber(cpu, 'nano'), quantityNumber(memory, 'unit')] });
 
 /** A poll's table of these metrics. Each is built from the last one (as the poller does), so
  *  every test also goes through tables that share their pods' slots with earlier ones. */
@@ -104,12 +108,10 @@ describe('grouping', () => {
     const u = new LabelTree(DEFAULT_HIERARCHY, PODS);
     u.applyPodMetrics(table(
       new Map([
-        ['shop/web-1', leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-1' }, containers: [{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }] })],
-        ['shop/web-2', leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-2' }, containers: [{ name: 'main', usage: { cpu: '70m', memory: '20Mi' } }] })],
+        ['shop/web-1', leanOf([{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }])],
+        ['shop/web-2', leanOf([{ name: 'main', usage: { cpu: '70m', memory: '20Mi' } }])],
       ]),
     ));
-    // kept as numbers: nanocores and bytes per container
-    assert.deepEqual(leanPodMetrics({ metadata: { namespace: 'shop', name: 'web-1' }, containers: [{ name: 'main', usage: { cpu: '50m', memory: '100Mi' } }, { name: 'side', usage: { cpu: '1234567n', memory: '1Ki' } }] }), { containers: ['main', 'side'], usage: [50_000_000, 104_857_600, 1_234_567, 1024] });
     assert.deepEqual(u.pod('shop/web-1')!.usage, { cpu: parseQuantity('50m'), memory: parseQuantity('100Mi'), containers: new Map([['main', { cpu: parseQuantity('50m'), memory: parseQuantity('100Mi') }]]) });
     const web = u.group(['shop', 'web'])!.rollup;
     assert.deepEqual([web.cpuUsage, web.memoryUsage, web.podsWithUsage], [parseQuantity('120m'), parseQuantity('120Mi'), 2]);
@@ -227,7 +229,7 @@ describe('incremental == rebuild', () => {
 
 /** Usage of containers [cpu, memory] as the metrics poller keeps it. */
 const usageOfAll = (...cs: [string, string][]): LeanPodMetrics =>
-  leanPodMetrics({ metadata: { namespace: '', name: '' }, containers: cs.map(([cpu, memory], i) => ({ name: `c${i}`, usage: { cpu, memory } })) });
+  leanOf(cs.map(([cpu, memory], i) => ({ name: `c${i}`, usage: { cpu, memory } })));
 
 /** Usage of a group: [cpu, memory] in nano units as shown, and the pods with metrics. */
 const usageAt = (t: LabelTree, path: string[]) => {

@@ -6,9 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient, KubeError } from '../../src/kube/client.js';
-import { itemTexts } from '../../src/kube/jsonItems.js';
 import { ListPageError } from '../../src/kube/listPage.js';
 import { PodMetricsReader, readPodMetrics } from '../../src/kube/podMetrics.js';
+import { quantityNumber } from '../../src/model/quantity.js';
 
 const item = (ns: string, name: string, cpu: string, memory: string) => ({
   metadata: { namespace: ns, name, labels: { 'app.kubernetes.io/name': 'grüße "}{[' } },
@@ -46,14 +46,36 @@ test('a malformed metrics answer is a ListPageError that says what it is', () =>
   const whole = bytes(LIST);
   const cut = whole.subarray(0, 200);
   assert.throws(() => readInChunks(cut, 64), (e) => e instanceof ListPageError && e.message === "the server's pod metrics are not JSON (200 bytes)");
-  assert.throws(() => readInChunks(new TextEncoder().encode('{"items":[{"a":}]}'), 4), (e) => e instanceof ListPageError && /not JSON/.test(e.message));
+  for (const bad of ['{"items":[{"a":}]}', '{"items":[{"a":1}', '{"items":[{"a":1} {}]}', '{"items":[]} x', '<html>', '{"items" [] }', '{"items":[{"metadata":{"name" "x"}}]}']) {
+    assert.throws(() => readInChunks(new TextEncoder().encode(bad), 4), (e) => e instanceof ListPageError && /not JSON/.test(e.message), bad);
+  }
 });
 
-test('itemTexts finds the items of a list, whatever their strings hold', () => {
-  const list = { kind: 'PodMetricsList', metadata: { selfLink: '[{x}]' }, items: [{ a: '}{"]' }, { b: [{ c: '\\"}' }], d: { e: [] } }, {}] };
-  const text = JSON.stringify(list, null, 1);
-  assert.deepEqual(itemTexts(text).map((t) => JSON.parse(t)), list.items);
-  assert.throws(() => itemTexts('{"items":[{"a":1}'), /truncated/);
+test('the reader walks any JSON a server may send: key order, whitespace, escapes, fields it skips', () => {
+  // Members in another order, strings with escapes and brackets, skipped values of every kind,
+  // a container without usage, an empty containers list; items that are not objects or have no
+  // name are not pods.
+  const text = `{"items" : [
+    {"containers":[{"usage":{"memory":"1Gi","other":[1,{"x":"]}"}],"cpu":"2"},"name":"a\\u0070p"},{"name":"no-usage"}],
+     "window":"15s","metadata":{"labels":{"k":"v\\"}{[","ends-in-backslash":"x\\\\"},"name":"p\\u00e9","namespace":"n\\\\s"},"n":-1.5e3,"t":true,"f":false,"z":null},
+    {"metadata":{"namespace":"grüße","name":"q"},"containers":[]}, 7, "x", null, [{}], {"containers":[]}
+  ], "kind":"PodMetricsList","metadata":{"continue":"","x":[[],{}]}}  \n`;
+  const want = JSON.parse(text) as { items: { metadata?: { namespace: string; name: string } }[] };
+  assert.deepEqual(want.items.slice(0, 2).map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`), ['n\\s/pé', 'grüße/q']);
+  const b = new TextEncoder().encode(text);
+  for (const size of [1, 2, 5, 13, b.length]) {
+    const m = readInChunks(b, size);
+    assert.deepEqual([...m.keys()], ['n\\s/pé', 'grüße/q'], `chunks of ${size}`);
+    assert.deepEqual(m.get('n\\s/pé'), { containers: ['app', 'no-usage'], usage: [2e9, 2 ** 30, 0, 0] });
+    assert.deepEqual(m.get('grüße/q'), { containers: [], usage: [] });
+  }
+});
+
+test('quantities: the forms read from the bytes equal the exact parse; the others fall back to it', () => {
+  const forms = ['0', '1', '250m', '1500000n', '7u', '3k', '2M', '64Mi', '2Gi', '1Ti', '5Ki', '999999999999999', '1.5', '100e3', '2e-3', '0.5Gi', '1234567890123456789', '12Pi', '1Zi', '-1', ''];
+  const items = forms.map((q, i) => ({ metadata: { namespace: 'n', name: `p${i}` }, containers: [{ name: 'c', usage: { cpu: q, memory: q } }] }));
+  const m = readInChunks(bytes({ items }), 7);
+  forms.forEach((q, i) => assert.deepEqual(m.get(`n/p${i}`)!.usage, [quantityNumber(q, 'nano'), quantityNumber(q, 'unit')], `"${q}"`));
 });
 
 /** A client for a plain-HTTP server on this machine. */
