@@ -36,8 +36,9 @@ export class PodMetricsReader {
   private bytes = 0;
   private sawList = false;
   private readonly table: PodMetricsTableBuilder;
-  // The item being read: its pod, and its containers' names and usage (CPU, memory) so far.
+  /** The bytes being read: the carried ones, then the chunk. */
   private b: Buffer = Buffer.alloc(0);
+  // The item being read: its pod, and its containers' names and usage (CPU, memory) so far.
   private namespace: string | undefined;
   private name: string | undefined;
   private names: string[] = [];
@@ -63,7 +64,7 @@ export class PodMetricsReader {
     } catch {
       throw this.notJson();
     }
-    this.carry = p < this.b.length ? this.b.slice(p) : undefined;
+    this.carry = p < this.b.length ? new Uint8Array(this.b.subarray(p)) : undefined; // a copy
   }
 
   /** The answer is complete: its metrics, or a ListPageError when it is not a PodMetricsList. */
