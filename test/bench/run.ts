@@ -238,6 +238,9 @@ async function benchSize(pods: number, o: Options) {
       // Each key's figure in order (the first 40 scrolls in the pods tree, then 20 in the plain
       // list just opened), to see where an outlier came from.
       scrollEach: scrollMs.map(r1),
+      // Nodes, rollouts, pods tree, nodes, pods tree, the plain pod list; then the filter's keys.
+      switchEach: viewMs.map(r1),
+      filterEach: filterMs.map(r1),
     };
     log(`  keys ${JSON.stringify(k.keys)}`);
 
