@@ -95,3 +95,19 @@ test('while changes pour in, notices come three times less often; a quiet notice
   assert.ok(at[2]! - at[1]! >= 90 && at[2]! - at[1]! < 290, `after a quiet notice: ${at[2]! - at[1]!} ms`);
   s.close();
 });
+
+test('a store that notifies only on flush stays so after a busy batch (no timer overflow)', async () => {
+  // 1e9 ms x 3 after a busy batch is past Node's longest timer, which Node runs after 1 ms.
+  const s = new ClusterStore(1e9);
+  const batches: ChangeBatch[] = [];
+  s.subscribe((b) => batches.push(b));
+  for (let i = 0; i < BUSY_BATCH + 1; i++) s.upsert('pods', pod('ns', `p${i}`, String(i + 1)));
+  s.flush();
+  assert.equal(batches.length, 1);
+  s.upsert('pods', pod('ns', 'late', '100'));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(batches.length, 1, 'notified by a timer');
+  s.flush();
+  assert.equal(batches.length, 2);
+  s.close();
+});
