@@ -6,7 +6,7 @@
 // and keeps only the pod's key, its containers' names and their CPU and memory as numbers, in a
 // table (model/podMetricsTable.ts) that shares its pod keys with the previous poll's.
 import { PodMetricsTable, PodMetricsTableBuilder } from '../model/podMetricsTable.js';
-import { quantityNumber } from '../model/quantity.js';
+import { plainQuantityNumber, quantityNumber } from '../model/quantity.js';
 import { ListPageError } from './listPage.js';
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c;
@@ -308,9 +308,8 @@ export class PodMetricsReader {
     }
     if (i > from && to - i <= 2) {
       const suffix = to === i ? '' : to - i === 1 ? SUFFIX_1[b[i]!] : b[i + 1] === 0x69 /* i */ ? SUFFIX_I[b[i]!] : undefined;
-      const multiplier = suffix === undefined ? undefined : (scale === 'nano' ? NANO_MULTIPLIER : UNIT_MULTIPLIER)[suffix];
-      const v = multiplier === undefined ? NaN : n * multiplier;
-      if (Number.isSafeInteger(v)) return v;
+      const v = suffix === undefined ? undefined : plainQuantityNumber(n, suffix, scale);
+      if (v !== undefined) return v;
     }
     return quantityNumber(this.text(from - 1, to), scale);
   }
@@ -333,8 +332,6 @@ export class PodMetricsReader {
 /** A byte of a JSON number or of true, false, null. */
 const isLiteralByte = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45;
 
-const NANO_MULTIPLIER: Record<string, number> = { n: 1, u: 1e3, m: 1e6, '': 1e9, k: 1e12, M: 1e15, Ki: 1024e9, Mi: 1048576e9 };
-const UNIT_MULTIPLIER: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 /** Suffixes by their byte: one letter, and a letter before "i". */
 const SUFFIX_1: Record<number, string> = Object.fromEntries([...'numkMGT'].map((s) => [s.charCodeAt(0), s]));
 const SUFFIX_I: Record<number, string> = Object.fromEntries([...'KMGT'].map((s) => [s.charCodeAt(0), `${s}i`]));

@@ -219,11 +219,18 @@ const PLAIN_QUANTITY_RE = /^(\d{1,15})([numkKMGT]?i?)$/;
  */
 export function quantityNumber(text: string | undefined, scale: 'nano' | 'unit'): number {
   const m = text === undefined ? null : PLAIN_QUANTITY_RE.exec(text);
-  const multiplier = m ? (scale === 'nano' ? NANO_MULTIPLIER : UNIT_MULTIPLIER)[m[2]!] : undefined;
-  if (m && multiplier !== undefined) {
-    const v = Number(m[1]) * multiplier;
-    if (Number.isSafeInteger(v)) return v;
-  }
+  const v = m ? plainQuantityNumber(Number(m[1]), m[2]!, scale) : undefined;
+  if (v !== undefined) return v;
   const nano = parseQuantityOr(text);
   return Number(scale === 'nano' ? nano : nano / NANO_PER_UNIT);
+}
+
+/**
+ * quantityNumber of a whole number of at most 15 digits with a suffix ("250" and "m"), when
+ * the result is exact in a double; undefined for other suffixes (the caller parses exactly).
+ */
+export function plainQuantityNumber(whole: number, suffix: string, scale: 'nano' | 'unit'): number | undefined {
+  const multiplier = (scale === 'nano' ? NANO_MULTIPLIER : UNIT_MULTIPLIER)[suffix];
+  const v = multiplier === undefined ? NaN : whole * multiplier;
+  return Number.isSafeInteger(v) ? v : undefined;
 }

@@ -14,13 +14,13 @@ import type { LeanPodMetrics, Pod } from '../../src/kube/types.js';
 import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { pick, pod, rng } from './modelFixtures.js';
 
-/** One container's usage, as the metrics poller keeps it. */
 /** Usage as the metrics poll keeps it: per container, nanocores and bytes. */
 const leanOf = (containers: { name: string; usage: { cpu: string; memory: string } }[]): LeanPodMetrics => ({
   containers: containers.map((c) => c.name),
   usage: containers.flatMap((c) => [quantityNumber(c.usage.cpu, 'nano'), quantityNumber(c.usage.memory, 'unit')]),
 });
-const usageOf = (cpu: string, memory: string): LeanPodMetrics => ({ containers: ['c'], usage: [quantityNumber(cpu, 'nano'), quantityNumber(memory, 'unit')] });
+/** One container's usage, as the metrics poll keeps it. */
+const usageOf = (cpu: string, memory: string): LeanPodMetrics => leanOf([{ name: 'c', usage: { cpu, memory } }]);
 
 /** A poll's table of these metrics. Each is built from the last one (as the poller does), so
  *  every test also goes through tables that share their pods' slots with earlier ones. */
