@@ -83,3 +83,13 @@ export function syncAll(store: ClusterStore, now = Date.now()): void {
 
 /** Let Ink handle input and render: a macrotask (a lone ESC needs longer). */
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until Ink has drawn no new frame for `quietMs` (at most 3 s): a loaded machine draws
+ *  later, and sometimes in more or fewer frames, than a fixed wait expects. */
+export async function framesSettled(r: { frames: readonly string[] }, quietMs = 60): Promise<void> {
+  const deadline = Date.now() + 3000;
+  for (let last = -1; last !== r.frames.length && Date.now() < deadline; ) {
+    last = r.frames.length;
+    await tick(quietMs);
+  }
+}

@@ -22,7 +22,7 @@ import { PodListKeys, PREPARE_PODS as LIST_PREPARE_PODS, podListKeysFor, podList
 import { podsTreeProbe, PREPARE_PODS as TREE_PREPARE_PODS } from '../../views/PodsTreeView.js';
 import { nodeAllocationFor } from '../../views/selectors/nodeAllocation.js';
 import { compareKeys } from '../../views/selectors/sortedKeys.js';
-import { FakeContexts, pod, syncAll, tick } from './fixtures.js';
+import { FakeContexts, pod, syncAll, tick, framesSettled } from './fixtures.js';
 import { generatedCluster, singleContext } from '../helpers/generatedCluster.js';
 
 const keymap = loadKeymap();
@@ -51,10 +51,7 @@ describe('a quiet cluster redraws nothing', () => {
       const r = render(<App contexts={contexts} keymap={keymap} width={100} height={20} initialView={view} onExit={() => {}} />);
       // The view's own first frames done (a loaded machine draws them later than 30 ms: CI
       // once counted one of them as drawn for a bookmark): no new frame for 150 ms.
-      for (let last = -1, n = 0; last !== r.frames.length && n < 20; n++) {
-        last = r.frames.length;
-        await tick(150);
-      }
+      await framesSettled(r, 150);
       const before = r.frames.length;
       for (let i = 0; i < 3; i++) {
         for (const kind of ['pods', 'nodes', 'events'] as const) contexts.store.setState(kind, { lastSyncAt: Date.now() + 1000 * (i + 1) });
