@@ -10,7 +10,7 @@ import vm from 'node:vm';
 import { inkCacheStats, installInkCaches, setInkOutputCache } from '../../src/app/inkCaches.js';
 import { GENERATION_CHARS, rememberedChars, stringWidthStats } from '../../src/app/stringWidthMemo.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
-import { FakeContexts, framesSettled, pod, syncAll, tick } from './fixtures.js';
+import { FakeContexts, framesSettled, pod, syncAll } from './fixtures.js';
 
 const status = await installInkCaches();
 const { render, cleanup } = await import('ink-testing-library');
@@ -85,13 +85,13 @@ describe('Ink caches (src/app/inkCaches.ts)', () => {
     setInkOutputCache(true);
     // Names no other test drew: their lines are not in the cache yet.
     const r = render(<App contexts={cluster('api')} keymap={keymap} initialView="podlist" width={100} height={24} onExit={() => {}} />);
-    await tick(20);
+    await framesSettled(r);
     r.stdin.write('j');
-    await tick(5);
+    await framesSettled(r);
     const n0 = inkCacheStats.linesTokenized;
     const f0 = r.frames.length;
     r.stdin.write('j');
-    await tick(5);
+    await framesSettled(r);
     const moved = inkCacheStats.linesTokenized - n0;
     assert.equal(r.frames.length, f0 + 1, 'one frame');
     // The row left and the row reached (and at most the status line); 22 rows are on screen.
@@ -99,7 +99,7 @@ describe('Ink caches (src/app/inkCaches.ts)', () => {
     setInkOutputCache(false);
     const n1 = inkCacheStats.linesTokenized;
     r.stdin.write('j');
-    await tick(5);
+    await framesSettled(r);
     assert.equal(inkCacheStats.linesTokenized, n1, 'with the cache off, nothing goes through it');
     setInkOutputCache(true);
     r.unmount();

@@ -66,7 +66,7 @@ describe('a quiet cluster redraws nothing', () => {
   test("the header's clock runs only while something ages", async () => {
     const contexts = smallCluster();
     const r = render(<App contexts={contexts} keymap={keymap} width={100} height={20} initialView="podlist" onExit={() => {}} />);
-    await tick(30);
+    await framesSettled(r);
     const quiet = r.frames.length;
     await tick(1200);
     assert.equal(r.frames.length, quiet, 'frames while nothing ages');
