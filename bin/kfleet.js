@@ -34,7 +34,5 @@ if (major < 22) {
 } else {
   // Before the CLI's modules resolve: @kubernetes/client-node without its generated clients.
   (await import('../dist/src/app/slimClientNode.js')).installSlimClientNode();
-  // Before the cluster's objects arrive: how far V8's heap grows between full GCs.
-  (await import('../dist/src/app/heapGrowth.js')).setHeapGrowth();
   await import('../dist/src/cli.js');
 }
