@@ -252,7 +252,9 @@ export class Reflector {
       case 'MODIFIED': {
         this.check(obj, 'watch');
         obj.kind ??= RESOURCES[this.kind].objectKind;
-        const lean = lookupOnly(() => leanObject(this.kind, obj));
+        // The version held now: its unchanged parts are reused (lean.ts, leanPod).
+        const previous = ev.type === 'MODIFIED' ? this.store.get(this.kind, objectKey(obj as { metadata: { name: string; namespace?: string } })) : undefined;
+        const lean = lookupOnly(() => leanObject(this.kind, obj, previous));
         this.store.upsert(this.kind, lean);
         break;
       }
