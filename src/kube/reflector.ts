@@ -18,7 +18,7 @@ import { LineSplitter } from './lineSplitter.js';
 import { withoutManagedFields } from './managedFields.js';
 import { ListPageError, checkRaw, type LeanPage } from './listPage.js';
 import { parsePage, peekContinue } from './pageParser.js';
-import { RESOURCES, collectionPath, objectKey, type Pod, type ResourceKind } from './types.js';
+import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
 import type { ClusterStore } from '../store/clusterStore.js';
 
 export interface ReflectorOptions {
@@ -233,21 +233,6 @@ export class Reflector {
     if (!this.stopped) this.store.setState(this.kind, { stale: true });
   }
 
-  /**
-   * A pod held whose equal parts a pod's event can reuse (lean.ts, leanPod): the version held
-   * of the same pod, or for a new one a sibling (a pod with the same controller).
-   */
-  private podLike(obj: Record<string, any>, type: string): Pod | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (type === 'MODIFIED') {
-      const held = this.store.get('pods', objectKey(obj as { metadata: { name: string; namespace?: string } }));
-      if (held) return held;
-    }
-    const owner = (obj.metadata?.ownerReferences as { uid?: string; controller?: boolean }[] | undefined)?.find((o) => o.controller)?.uid;
-    if (!owner) return undefined;
-    for (const key of this.store.byIndex('podsByOwner', owner)) return this.store.get('pods', key);
-    return undefined;
-  }
-
   /** An object of another kind, or without a name, is the server's mistake: say so clearly. */
   private check(raw: unknown, where: 'list' | 'watch'): void {
     const bad = checkRaw(this.kind, raw, where);
@@ -267,7 +252,9 @@ export class Reflector {
       case 'MODIFIED': {
         this.check(obj, 'watch');
         obj.kind ??= RESOURCES[this.kind].objectKind;
-        const lean = lookupOnly(() => leanObject(this.kind, obj, this.kind === 'pods' ? this.podLike(obj, ev.type) : undefined));
+        // The version held now: its unchanged parts are reused (lean.ts, leanPod).
+        const previous = ev.type === 'MODIFIED' ? this.store.get(this.kind, objectKey(obj as { metadata: { name: string; namespace?: string } })) : undefined;
+        const lean = lookupOnly(() => leanObject(this.kind, obj, previous));
         this.store.upsert(this.kind, lean);
         break;
       }

@@ -141,11 +141,8 @@ test('a wrong token is a clear 401 on every resource, without the token in the m
   assert.doesNotMatch(conn.store.connection.error ?? '', /SECRET/);
 });
 
-test("a pod's watch event reuses what the store holds: a modified pod its old version's spec, labels and owners, a new pod its siblings' labels and containers", async () => {
-  // The sim's churn flips readiness (a condition and a container status change) and deletes
-  // pods and makes new ones of the same ReplicaSet (controllers off: churn makes them). In a
-  // cluster this small the sharing tables still hold the siblings' values; the case where
-  // they forgot is test/unit/leanPrevious.test.ts.
+test("a pod's watch event keeps the parts that did not change: the new version points at the old one's spec, labels and owners", async () => {
+  // Readiness flips (the sim's churn) change a condition and a container status only.
   const sim = await startSim({ scenario: 'generated', nodes: 10, pods: 300, seed: 11, controllers: false });
   sims.push(sim);
   const conn = new ClusterConnection(clientFor(sim), { kinds: ['pods'], metricsIntervalMs: 60_000 });
@@ -160,18 +157,9 @@ test("a pod's watch event reuses what the store holds: a modified pod its old ve
   const server = await sim.state();
   await until('store equal to the server', () => JSON.stringify(storeState(conn.store, 'pods')) === JSON.stringify(serverState(server, 'pods')), 15_000);
   let flipped = 0;
-  let made = 0;
   for (const [key, now] of conn.store.list('pods')) {
     const old = before.get(key);
-    if (!old) {
-      const owner = now.metadata.ownerReferences?.find((o) => o.controller)?.uid;
-      const siblings = [...conn.store.byIndex('podsByOwner', owner!)].map((k) => conn.store.get('pods', k)!).filter((p) => p !== now);
-      if (siblings.length === 0) continue;
-      made++;
-      assert.ok(siblings.some((p) => p.metadata.labels === now.metadata.labels && p.spec.containers === now.spec.containers), `${key}: a sibling's labels and containers`);
-      continue;
-    }
-    if (old.metadata.uid !== now.metadata.uid || old === now) continue; // untouched pods
+    if (!old || old.metadata.uid !== now.metadata.uid || old === now) continue; // new pods, untouched pods
     flipped++;
     assert.notEqual(now.metadata.resourceVersion, old.metadata.resourceVersion, key);
     assert.equal(now.spec, old.spec, `${key}: spec`);
@@ -180,5 +168,4 @@ test("a pod's watch event reuses what the store holds: a modified pod its old ve
     assert.notDeepEqual(now.status, old.status, `${key}: the status did change`);
   }
   assert.ok(flipped >= 50, `pods modified in place by the churn: ${flipped}`);
-  assert.ok(made >= 10, `new pods with siblings: ${made}`);
 });

@@ -79,23 +79,3 @@ test('what changed is taken from the event: new labels, a new node, a restarted 
   assert.equal(pod.metadata.ownerReferences, held.metadata.ownerReferences);
   assert.equal(pod.status.conditions, held.status.conditions);
 });
-
-test("a new pod takes its sibling's equal labels, owners and containers; its own node, IP and times stay its own", () => {
-  const sibling = leanPod(rawPod());
-  forgetSharedValues();
-  const raw = copy(rawPod());
-  Object.assign(raw.metadata, { name: 'shop-api-7d9f8-k8p2m', uid: 'u-2', resourceVersion: '20', creationTimestamp: '2026-11-21T09:00:00Z' });
-  raw.spec.nodeName = 'node-c';
-  Object.assign(raw.status, { podIP: '10.0.0.99', startTime: '2026-11-21T09:00:04Z' });
-  const without = lookupOnly(() => leanPod(copy(raw)));
-  assert.notEqual(without.metadata.labels, sibling.metadata.labels, 'without the sibling: a copy');
-  const pod = lookupOnly(() => leanPod(raw, sibling));
-  assert.deepEqual(pod, without, 'the same pod, field for field');
-  assert.equal(pod.metadata.labels, sibling.metadata.labels);
-  assert.equal(pod.metadata.ownerReferences, sibling.metadata.ownerReferences);
-  assert.equal(pod.spec.containers, sibling.spec.containers);
-  assert.notEqual(pod.spec, sibling.spec);
-  assert.equal(pod.spec.nodeName, 'node-c');
-  assert.equal(pod.status.podIP, '10.0.0.99');
-  assert.equal(pod.metadata.name, 'shop-api-7d9f8-k8p2m');
-});
