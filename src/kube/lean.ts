@@ -4,7 +4,7 @@
 // shared (intern.ts); the other kinds are few, so they only lose managedFields and the
 // last-applied annotation, and their pod templates are packed (leanTemplate.ts: rollout undo
 // needs them whole).
-import { sameJson, share, str } from './intern.js';
+import { share, str } from './intern.js';
 import { attachable, packTemplate } from './leanTemplate.js';
 import type { Container, ContainerState, ContainerStatus, KindMap, KubeEvent, Node, ObjectMeta, Pod, ResourceKind, Volume } from './types.js';
 
@@ -125,36 +125,7 @@ const PodOf = plain(function (this: Pod, metadata: ObjectMeta, spec: Pod['spec']
   this.status = status;
 });
 
-/**
- * A lean pod. `previous`, the version of the same pod kfleet holds (a watch event's MODIFIED),
- * gives the parts that did not change: a readiness flip changes a condition and a container
- * status, never the spec, labels or owners, and the new version points at the old one's
- * objects instead of equal copies. Sharing (intern.ts) would find most of them too, but its
- * tables forget (two bounded generations): under 2,000 events/s at 150,000 pods, the pods of
- * a workload drifted to copies of their own (live heap +85 MB in 10 minutes, heap-snapshot
- * diff: labels, owners, containers, container statuses), each copy more for V8 to mark.
- */
-export function leanPod(p: Raw, previous?: Pod): Pod {
-  const pod = leanPodOf(p);
-  if (previous) keepUnchanged(pod, previous);
-  return pod;
-}
-
-/** Point `pod` at `previous`'s equal parts (pod is fresh: nothing else holds it yet). */
-function keepUnchanged(pod: Pod, previous: Pod): void {
-  if (sameJson(pod.spec, previous.spec)) pod.spec = previous.spec;
-  const m = pod.metadata;
-  const pm = previous.metadata;
-  if (m.labels !== pm.labels && sameJson(m.labels, pm.labels)) m.labels = pm.labels;
-  if (m.ownerReferences !== pm.ownerReferences && sameJson(m.ownerReferences, pm.ownerReferences)) m.ownerReferences = pm.ownerReferences;
-  const st = pod.status;
-  const ps = previous.status;
-  if (st.conditions !== ps.conditions && sameJson(st.conditions, ps.conditions)) st.conditions = ps.conditions;
-  if (st.containerStatuses !== ps.containerStatuses && sameJson(st.containerStatuses, ps.containerStatuses)) st.containerStatuses = ps.containerStatuses;
-  if (st.initContainerStatuses !== ps.initContainerStatuses && sameJson(st.initContainerStatuses, ps.initContainerStatuses)) st.initContainerStatuses = ps.initContainerStatuses;
-}
-
-function leanPodOf(p: Raw): Pod {
+export function leanPod(p: Raw): Pod {
   const s = p.spec ?? {};
   const st = p.status ?? {};
   // Only volumes that can take part in an attachment conflict are kept.
@@ -241,11 +212,10 @@ function leanTemplateMeta(m: Raw): Raw {
   return m.labels ? { ...m, labels: share(m.labels) } : m;
 }
 
-/** The lean form of a raw object; `previous` (pods): the version held, whose unchanged parts are reused. */
-export function leanObject<K extends ResourceKind>(kind: K, raw: Raw, previous?: KindMap[K]): KindMap[K] {
+export function leanObject<K extends ResourceKind>(kind: K, raw: Raw): KindMap[K] {
   switch (kind) {
     case 'pods':
-      return leanPod(raw, previous as Pod | undefined) as KindMap[K];
+      return leanPod(raw) as KindMap[K];
     case 'nodes':
       return leanNode(raw) as KindMap[K];
     case 'events':

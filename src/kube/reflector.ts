@@ -252,9 +252,7 @@ export class Reflector {
       case 'MODIFIED': {
         this.check(obj, 'watch');
         obj.kind ??= RESOURCES[this.kind].objectKind;
-        // The version held now: its unchanged parts are reused (lean.ts, leanPod).
-        const previous = ev.type === 'MODIFIED' ? this.store.get(this.kind, objectKey(obj as { metadata: { name: string; namespace?: string } })) : undefined;
-        const lean = lookupOnly(() => leanObject(this.kind, obj, previous));
+        const lean = lookupOnly(() => leanObject(this.kind, obj));
         this.store.upsert(this.kind, lean);
         break;
       }
