@@ -165,6 +165,14 @@ async function type(stdin: { write(s: string): void }, ...keys: string[]) {
   await tick();
 }
 
+/** Wait until the view shows its rollouts counted: a loaded machine (CI) still drew "counting
+ *  rollouts…" after a bare tick. */
+async function shown(t: { screen: () => string }): Promise<void> {
+  await screenMatching(t.screen, /Rollouts — /);
+  const end = Date.now() + 3000;
+  while (/counting rollouts/.test(t.screen()) && Date.now() < end) await tick(5);
+}
+
 /** Wait (a few ms at a time) until the screen matches: renders after store notices are asynchronous. */
 async function screenMatching(screen: () => string, re: RegExp, timeoutMs = 3000): Promise<string> {
   const end = Date.now() + timeoutMs;
@@ -187,7 +195,7 @@ function tableRows(screen: string): string[] {
 describe('rollouts view', () => {
   test('failing first, each failing row with its pods\' reasons', async () => {
     const t = mount();
-    await tick();
+    await shown(t);
     const rows = tableRows(t.screen());
     const names = rows.map((l) => l.slice(2).split(/\s+/)[0]);
     assert.deepEqual(names, [
@@ -216,7 +224,7 @@ describe('rollouts view', () => {
 
   test('namespace scope and the / filter', async () => {
     const t = mount({ namespace: 'payments' });
-    await tick();
+    await shown(t);
     assert.deepEqual(tableRows(t.screen()).map((l) => l.slice(2).split(/\s+/)[0]), ['api', 'ledger']);
     assert.match(t.screen(), /Rollouts — 2 workloads in namespace payments/);
     await type(t.stdin, '/', 'ledg', '\r');
@@ -226,7 +234,7 @@ describe('rollouts view', () => {
 
   test('history of shop/checkout: revisions, ages, change-causes, diff against the current template', async () => {
     const t = mount();
-    await tick();
+    await shown(t);
     await type(t.stdin, '\r');
     let s = t.screen();
     assert.match(s, /History of deploy shop\/checkout — 3 revisions/);
@@ -254,7 +262,7 @@ describe('rollouts view', () => {
     store.upsert('replicasets', rs);
     store.flush();
     const t = mount({ store, height: 24, width: 100 });
-    await tick();
+    await shown(t);
     await type(t.stdin, '/', 'web/api', '\r', '\r', 'j');
     let s = t.screen();
     assert.match(s, /template diff, current → revision 1: -1 \+62 · lines 1-\d+ of \d+/);
@@ -270,7 +278,7 @@ describe('rollouts view', () => {
 
   test('u: confirm with the target revision and the diff; n cancels; u then y calls Actions.rolloutUndo', async () => {
     const t = mount();
-    await tick();
+    await shown(t);
     await type(t.stdin, 'u');
     let s = t.screen();
     assert.match(s, /│ Roll back deployment shop\/checkout to revision 2 +│/);
@@ -325,7 +333,7 @@ describe('rollouts view', () => {
 
   test('u on a revision in history rolls back to that revision', async () => {
     const t = mount();
-    await tick();
+    await shown(t);
     await type(t.stdin, '\r', 'j', 'j', 'u');
     const s = t.screen();
     assert.match(s, /│ Roll back deployment shop\/checkout to revision 1 +│/);
@@ -345,14 +353,14 @@ describe('rollouts view', () => {
     const api: ShellApi = { keymap, readonly: false, contextName: 'prod', notify: () => undefined, openView: () => undefined, confirm: (r) => void requests.push(r) };
     const internals: ShellInternals = { api, viewHandlers: [], navHandlers: [] };
     const actions = new FakeActions();
-    render(
+    const r = render(
       <ShellContext.Provider value={internals}>
         <ActionsContext.Provider value={actions as unknown as Actions}>
           <RolloutsView store={store} width={120} height={20} namespace="payments" filter="ledger" options={{}} />
         </ActionsContext.Provider>
       </ShellContext.Provider>,
     );
-    await tick();
+    await shown({ screen: () => r.lastFrame() ?? '' });
     assert.equal(internals.viewHandlers.at(-1)!('undo'), true);
     assert.equal(requests.length, 1);
     assert.equal(requests[0]!.title, 'Roll back statefulset payments/ledger to revision 1');
@@ -369,7 +377,7 @@ describe('rollouts view', () => {
 
   test('refusals and results in the status line: paused, skipped, 403, --readonly', async () => {
     const t = mount();
-    await tick();
+    await shown(t);
     // Paused Deployment with history: kubectl's refusal, no dialog.
     await type(t.stdin, '/', 'web/batch', '\r', 'u');
     assert.match(t.screen(), /✗ deployment web\/batch: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again/);
@@ -388,7 +396,7 @@ describe('rollouts view', () => {
     cleanup();
     // --readonly: refused before any dialog.
     const ro = mount({ readonly: true });
-    await tick();
+    await shown(ro);
     await type(ro.stdin, 'u');
     assert.match(ro.screen(), /✗ refused: --readonly \(undo\)/);
     assert.doesNotMatch(ro.screen(), /object: /);
@@ -398,7 +406,7 @@ describe('rollouts view', () => {
   test('list progress and forbidden kinds are said, not hidden', async () => {
     const store = new ClusterStore(0);
     const t = mount({ store });
-    await tick();
+    await shown(t);
     assert.match(t.screen(), /Rollouts — 0 workloads in all namespaces · listing…/);
     assert.match(t.screen(), /listing workloads…/);
     syncAll(store);
@@ -411,7 +419,7 @@ describe('rollouts view', () => {
 
   test('80x24: the failing row keeps name, state, progress, readiness and reason', async () => {
     const t = mount({ width: 80, height: 24 });
-    await tick();
+    await shown(t);
     const s = t.screen();
     const lines = s.split('\n');
     assert.equal(lines.length, 24);
