@@ -33,13 +33,21 @@ function start(opts: { width?: number; height?: number; namespace?: string } = {
       await settle(k === KEY.esc ? 100 : 60);
     }
   };
-  return { store, app, frame, lines, order, row, press };
+  /** The first frames done and the pods counted: a loaded machine (CI) counts past the first
+   *  render's few ms, in the background, and draws the rows later than a fixed wait expects. */
+  const ready = async () => {
+    const end = Date.now() + 3000;
+    do await settle(20);
+    while ((!/Nodes — /.test(frame()) || /counting/.test(frame())) && Date.now() < end);
+    await settle(30);
+  };
+  return { store, app, frame, lines, order, row, press, ready };
 }
 
 describe('nodes view', () => {
   test('rows, totals and status of the incident cluster', async () => {
     const v = start();
-    await settle(50);
+    await v.ready();
     assert.match(v.frame(), /Nodes — 6 · sort NAME ▲/);
     assert.deepEqual(v.order(), ['gpu-f', 'worker-a', 'worker-b', 'worker-c', 'worker-d', 'worker-e']);
     // Absolute, bar and % for requests; limits; pods used / capacity.
@@ -61,7 +69,7 @@ describe('nodes view', () => {
 
   test('s cycles the sort column (numeric columns start descending), S reverses', async () => {
     const v = start();
-    await settle(50);
+    await v.ready();
     await v.press('s');
     assert.match(v.frame(), /sort CPU REQ ▼/);
     assert.match(v.frame(), /CPU REQ▼/);
@@ -77,7 +85,7 @@ describe('nodes view', () => {
 
   test('l groups by zone with subtotals, enter on a group folds it', async () => {
     const v = start();
-    await settle(50);
+    await v.ready();
     await v.press('l');
     assert.match(v.frame(), /grouped by zone/);
     const f = v.lines();
@@ -97,7 +105,7 @@ describe('nodes view', () => {
 
   test('enter shows the node detail with the Allocated resources block; esc returns', async () => {
     const v = start();
-    await settle(50);
+    await v.ready();
     await v.press(KEY.enter); // gpu-f, the first row
     const f = v.frame();
     assert.match(f, /Node gpu-f — Ready · us-east-1c · g5\.2xlarge · gpu · pods 2\/58/);
@@ -124,7 +132,7 @@ describe('nodes view', () => {
 
   test('a pod without requests or limits is flagged; m lists all of them cluster-wide', async () => {
     const v = start();
-    await settle(50);
+    await v.ready();
     await v.press(KEY.down, KEY.down, KEY.down, KEY.enter); // worker-c
     assert.match(v.frame(), /Node worker-c/);
     assert.match(v.frame(), /⚠ 1 without requests\/limits/);
@@ -142,7 +150,7 @@ describe('nodes view', () => {
 
   test('the / filter matches names and labels; totals follow the filtered set', async () => {
     const v = start();
-    await settle(50);
+    await v.ready();
     await v.press('/', 'nodegroup=gpu', KEY.enter);
     assert.deepEqual(v.order(), ['gpu-f']);
     assert.match(v.frame(), /Nodes — 1 of 6 matching \/nodegroup=gpu/);
@@ -155,7 +163,7 @@ describe('nodes view', () => {
 
   test('the namespace scope narrows the detail pod list, not the node figures', async () => {
     const v = start({ namespace: 'payments' });
-    await settle(50);
+    await v.ready();
     await v.press(KEY.down, KEY.down, KEY.enter); // worker-b
     const f = v.frame();
     assert.match(f, /Non-terminated Pods: \(10 in total\) · 3 in namespace payments shown/);
@@ -166,7 +174,7 @@ describe('nodes view', () => {
 
   test('live: a pod scheduled and deleted changes the row', async () => {
     const v = start();
-    await settle(50);
+    await v.ready();
     assert.match(v.row('worker-e'), /250m ▁▁▁▁▁   6%.*2\/58/);
     const pod: Pod = {
       metadata: { name: 'late-arrival', namespace: 'shop', uid: 'u-late', resourceVersion: '1' },
@@ -185,7 +193,7 @@ describe('nodes view', () => {
 
   test('a wide terminal shows everything: full status, limits with absolute figures, taints', async () => {
     const v = start({ width: 200 });
-    await settle(50);
+    await v.ready();
     assert.match(v.row('worker-e'), /NotReady,MemPressure\s+250m ▁▁▁▁▁▁▁▁   6%/);
     assert.match(v.row('worker-c'), /9500m !!!!!!!! 492%!/);
     assert.match(v.row('worker-d'), /Ready,Cordoned .*2\/58  dedicated=batch:NoSch\s*$/);
@@ -194,7 +202,7 @@ describe('nodes view', () => {
 
   test('80x24 stays usable: bars and % for requests, % for limits', async () => {
     const v = start({ width: 80, height: 24 });
-    await settle(50);
+    await v.ready();
     for (const l of v.lines()) assert.ok(l.length <= 80, `line too long: ${JSON.stringify(l)}`);
     assert.match(v.row('worker-c'), /worker-c\s+Ready\s+!!!! 124%!\s+492%!\s+▇▇▇▁  70%\s+263%!\s+8\/29/);
     await v.press(KEY.down, KEY.down, KEY.down, KEY.enter);
