@@ -1,4 +1,5 @@
 // A hand-filled ClusterStore and a fake ContextSource for view tests (no cluster needed).
+import assert from 'node:assert/strict';
 import { ClusterStore } from '../../src/store/clusterStore.js';
 import type { Pod } from '../../src/kube/types.js';
 import type { ContextSource } from '../../views/App.js';
@@ -91,5 +92,15 @@ export async function framesSettled(r: { frames: readonly string[] }, quietMs = 
   for (let last = -1; last !== r.frames.length && Date.now() < deadline; ) {
     last = r.frames.length;
     await tick(quietMs);
+  }
+}
+
+/** Wait until the screen shows `shown` and no longer `busy` (a view's background count: a
+ *  loaded machine still draws "counting…" after a bare tick); fails after 3 s. */
+export async function screenReady(screen: () => string, shown: RegExp, busy: RegExp): Promise<void> {
+  const end = Date.now() + 3000;
+  while (!shown.test(screen()) || busy.test(screen())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${shown} without ${busy}; screen:\n${screen()}`);
+    await tick(5);
   }
 }

@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
 import type { Pod } from '../../src/kube/types.js';
+import { screenReady } from './fixtures.js';
 import { nodesApp, scenarioStore, settle } from './nodesFixture.js';
 
 const KEY = { enter: '\r', esc: '\x1b', down: '\x1b[B' };
@@ -33,14 +34,8 @@ function start(opts: { width?: number; height?: number; namespace?: string } = {
       await settle(k === KEY.esc ? 100 : 60);
     }
   };
-  /** The first frames done and the pods counted: a loaded machine (CI) counts past the first
-   *  render's few ms, in the background, and draws the rows later than a fixed wait expects. */
-  const ready = async () => {
-    const end = Date.now() + 3000;
-    do await settle(20);
-    while ((!/Nodes — /.test(frame()) || /counting/.test(frame())) && Date.now() < end);
-    await settle(30);
-  };
+  /** The view up with its pods counted (past the first render's few ms, in the background). */
+  const ready = () => screenReady(frame, /Nodes — /, /counting/);
   return { store, app, frame, lines, order, row, press, ready };
 }
 

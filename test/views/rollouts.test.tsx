@@ -17,7 +17,7 @@ import { App } from '../../views/App.js';
 import { ActionsContext } from '../../views/actionsContext.js';
 import { RolloutsView } from '../../views/RolloutsView.js';
 import { ShellContext, type ConfirmRequest, type ShellApi, type ShellInternals } from '../../views/shell.js';
-import { FakeContexts, syncAll, tick } from './fixtures.js';
+import { FakeContexts, screenReady, syncAll, tick } from './fixtures.js';
 
 const keymap = loadKeymap();
 const ESC = '\x1b';
@@ -165,13 +165,8 @@ async function type(stdin: { write(s: string): void }, ...keys: string[]) {
   await tick();
 }
 
-/** Wait until the view shows its rollouts counted: a loaded machine (CI) still drew "counting
- *  rollouts…" after a bare tick. */
-async function shown(t: { screen: () => string }): Promise<void> {
-  await screenMatching(t.screen, /Rollouts — /);
-  const end = Date.now() + 3000;
-  while (/counting rollouts/.test(t.screen()) && Date.now() < end) await tick(5);
-}
+/** The view up with its rollouts counted. */
+const shown = (t: { screen: () => string }) => screenReady(t.screen, /Rollouts — /, /counting rollouts/);
 
 /** Wait (a few ms at a time) until the screen matches: renders after store notices are asynchronous. */
 async function screenMatching(screen: () => string, re: RegExp, timeoutMs = 3000): Promise<string> {
