@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { inkCacheStats, installInkCaches, setInkOutputCache } from '../../src/app/inkCaches.js';
+import { inkCacheStats, installInkCaches, setInkFrameRows, setInkOutputCache } from '../../src/app/inkCaches.js';
+import { frameRowStats } from '../../src/app/inkFrameRows.js';
 import { GENERATION_CHARS, rememberedChars, stringWidthStats } from '../../src/app/stringWidthMemo.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
 import { FakeContexts, framesSettled, pod, syncAll } from './fixtures.js';
@@ -79,6 +80,35 @@ describe('Ink caches (src/app/inkCaches.ts)', () => {
     // Every key changes the screen (cursor, page, view, sort), so each one's screen is compared.
     for (let i = 1; i < off.length; i++) assert.notEqual(off[i], off[i - 1], `key ${JSON.stringify(KEYS[i - 1])} changed the screen`);
     assert.deepEqual(on, off);
+  });
+
+  test('frames are the same with rows kept from frame to frame and without (src/app/inkFrameRows.ts)', async () => {
+    setInkFrameRows(false);
+    const own = await screens(KEYS);
+    setInkFrameRows(true);
+    const built0 = frameRowStats.rowsBuilt;
+    const kept = await screens(KEYS);
+    assert.ok(frameRowStats.rowsBuilt > built0, 'the frames went through the rows-kept get()');
+    assert.deepEqual(kept, own);
+  });
+
+  test('moving the cursor one row turns only the changed rows into strings', async () => {
+    const r = render(<App contexts={cluster('db')} keymap={keymap} initialView="podlist" width={100} height={24} onExit={() => {}} />);
+    await framesSettled(r);
+    r.stdin.write('j');
+    await framesSettled(r);
+    const built = frameRowStats.rowsBuilt;
+    const reused = frameRowStats.rowsReused;
+    const f0 = r.frames.length;
+    r.stdin.write('j');
+    await framesSettled(r);
+    assert.equal(r.frames.length, f0 + 1, 'one frame');
+    // The row left, the row reached and at most the status line; the other rows of 24 are kept.
+    const rebuilt = frameRowStats.rowsBuilt - built;
+    assert.ok(rebuilt >= 2 && rebuilt <= 3, `rows rebuilt: ${rebuilt}`);
+    assert.equal(frameRowStats.rowsReused - reused, 24 - rebuilt);
+    r.unmount();
+    cleanup();
   });
 
   test('moving the cursor one row tokenizes the changed lines, not the screen', async () => {
