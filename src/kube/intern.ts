@@ -14,7 +14,9 @@
 //
 // Values are keyed by a 32-bit hash of their JSON, not by the JSON itself (which made the
 // keys the biggest part of the table), and checked for equality on a hit: a collision just
-// leaves that one value unshared.
+// leaves that one value unshared. The hash is taken walking the value, as if over the text
+// JSON.stringify would give, without making that text: every watch event shares a pod's
+// labels, owners, containers, conditions and statuses, and their JSON texts were garbage.
 
 /** A bounded two-generation map (see above). */
 class Generations<K, V> {
@@ -96,7 +98,7 @@ export function str<T extends string | undefined>(s: T): T {
  */
 export function share<T>(v: T): T {
   if (typeof v !== 'object' || v === null) return v;
-  const h = hash(JSON.stringify(v));
+  const h = hashJson(v);
   const old = values.get(h);
   if (old !== undefined) return old !== v && sameJson(old, v) ? (old as T) : v;
   if (!learning) {
@@ -113,7 +115,7 @@ export function share<T>(v: T): T {
 /** Replace the parts of a value seen for the first time by shared equal ones, in place. */
 function shareParts<T>(v: T): T {
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
+  for (const k in o) {
     const x = o[k];
     if (typeof x === 'string') o[k] = str(x);
     else if (typeof x === 'object' && x !== null) o[k] = share(x);
@@ -128,12 +130,91 @@ export function sharedSizes(): { strings: number; values: number } {
 
 /** FNV-1a over UTF-16 code units, as a small integer (a Map key that needs no allocation). */
 export function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h | 0;
+  return feedText(FNV_OFFSET, s) | 0;
 }
 
-/** Equal JSON values, keys in the same order (what JSON.stringify would give). */
+/** hash(JSON.stringify(v)), walking `v` instead of making its text (a JSON-like value: no toJSON, no cycles). */
+export function hashJson(v: unknown): number {
+  return feedValue(FNV_OFFSET, v) | 0;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const feed = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+
+function feedText(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = feed(h, s.charCodeAt(i));
+  return h;
+}
+
+/** What JSON.stringify leaves out of an object, and writes as null in an array. */
+const unwritten = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
+
+function feedValue(h: number, v: unknown): number {
+  switch (typeof v) {
+    case 'string':
+      return feedString(h, v);
+    case 'number':
+      return feedText(h, Number.isFinite(v) ? String(v) : 'null');
+    case 'boolean':
+      return feedText(h, v ? 'true' : 'false');
+    case 'object': {
+      if (v === null) return feedText(h, 'null');
+      if (Array.isArray(v)) {
+        h = feed(h, 0x5b); // [
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0) h = feed(h, 0x2c); // ,
+          h = unwritten(v[i]) ? feedText(h, 'null') : feedValue(h, v[i]);
+        }
+        return feed(h, 0x5d); // ]
+      }
+      h = feed(h, 0x7b); // {
+      let first = true;
+      // for-in visits own keys in JSON.stringify's order (Object.keys'), allocating nothing.
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (!Object.hasOwn(v, k) || unwritten(x)) continue;
+        if (!first) h = feed(h, 0x2c);
+        first = false;
+        h = feed(feedString(h, k), 0x3a); // :
+        h = feedValue(h, x);
+      }
+      return feed(h, 0x7d); // }
+    }
+    default:
+      return h;
+  }
+}
+
+/** A string as JSON.stringify writes it: quoted, escaped (ES2019: lone surrogates too). */
+function feedString(h: number, s: string): number {
+  h = feed(h, 0x22);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x22 && c !== 0x5c && (c < 0xd800 || c > 0xdfff)) {
+      h = feed(h, c);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        h = feed(feed(h, c), d);
+        i++;
+        continue;
+      }
+    }
+    h = feed(h, 0x5c); // backslash
+    const short = SHORT_ESCAPES[c];
+    h = short !== undefined ? feed(h, short) : feedText(feed(h, 0x75), c.toString(16).padStart(4, '0')); // \uXXXX
+  }
+  return feed(h, 0x22);
+}
+
+const SHORT_ESCAPES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x08: 0x62, 0x0c: 0x66, 0x0a: 0x6e, 0x0d: 0x72, 0x09: 0x74 };
+
+/**
+ * Equal JSON values. Objects are compared key by key in any order (for-in: no key arrays);
+ * values are only compared when their hashes are equal, and the hash follows key order.
+ */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -143,12 +224,14 @@ export function sameJson(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
+    keys++;
   }
-  return true;
+  for (const k in y) if (Object.hasOwn(y, k)) keys--;
+  return keys === 0;
 }

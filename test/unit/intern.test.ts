@@ -2,7 +2,7 @@
 // parts too; the tables are bounded yet keep what is in use; a hash collision shares nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GENERATION, hash, lookupOnly, share, sharedSizes, str } from '../../src/kube/intern.js';
+import { GENERATION, hash, hashJson, lookupOnly, sameJson, share, sharedSizes, str } from '../../src/kube/intern.js';
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -75,4 +75,38 @@ test('under lookupOnly (watch events) known values are shared, a new value is ad
   const fresh = { app: 'intern-fresh' };
   assert.equal(share(fresh), fresh);
   assert.equal(share(copy(fresh)), fresh);
+});
+
+test('the hash of a value is the hash of its JSON text, made without the text', () => {
+  const values: unknown[] = [
+    {},
+    [],
+    { a: 1, b: [1, 2.5, -3, 1e21, -0, 0.1, NaN, Infinity], c: null, d: true, e: false },
+    { skipped: undefined, fn: () => 1, kept: 'x', inArray: [undefined, () => 1, 'y'] },
+    { '10': 'ten', '2': 'two', b: 'bee', a: 'ay' }, // integer-like keys first, as JSON.stringify orders them
+    { quote: 'say "hi"', backslash: 'a\\b', controls: '\b\f\n\r\t\u0000\u001f\u007f', unicode: 'naïve 日本 👍🏽', lone: '\ud800x\udc00', pairEnd: 'end\ud83d' },
+    { 'key "quoted"\n': { nested: [{ deep: ['a', { deeper: 0 }] }] } },
+    [{ name: 'app', image: 'registry/app:1.2', resources: { requests: { cpu: '250m', memory: '64Mi' } }, volumeMounts: [{ name: 'data', mountPath: '/data', readOnly: undefined }] }],
+    [{ type: 'Ready', status: 'True', reason: undefined, lastTransitionTime: '2026-11-21T10:00:09Z' }],
+  ];
+  for (const v of values) assert.equal(hashJson(v), hash(JSON.stringify(v)), JSON.stringify(v));
+  // Random strings over the characters that need escaping, and around the surrogate ranges.
+  const chars = ['a', '"', '\\', '\n', '\u0001', '\ud83d', '\ude00', '\udbff', '\udfff', 'é', '日', ' '];
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % chars.length;
+  for (let n = 0; n < 2000; n++) {
+    let s = '';
+    for (let i = n % 9; i > 0; i--) s += chars[next()];
+    assert.equal(hashJson({ [s]: [s] }), hash(JSON.stringify({ [s]: [s] })), JSON.stringify(s));
+  }
+});
+
+test('equal values are the same in any key order; a missing, extra or different entry is not', () => {
+  assert.equal(sameJson({ a: 1, b: { c: [1, 'x'] } }, { b: { c: [1, 'x'] }, a: 1 }), true);
+  assert.equal(sameJson({ a: 1 }, { a: 1, b: 2 }), false);
+  assert.equal(sameJson({ a: 1, b: 2 }, { a: 1 }), false);
+  assert.equal(sameJson({ a: 1, b: 2 }, { a: 1, c: 2 }), false);
+  assert.equal(sameJson({ a: [1, 2] }, { a: [2, 1] }), false);
+  assert.equal(sameJson({ a: [] }, { a: {} }), false);
+  assert.equal(sameJson({ a: undefined }, {}), false);
 });
