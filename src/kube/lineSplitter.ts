@@ -11,7 +11,7 @@ export class LineSplitter {
   /** The line in progress: its bytes from earlier chunks. */
   private parts: Uint8Array[] = [];
 
-  /** `filter` may rewrite a line's bytes before they are decoded (unreadFields.ts). */
+  /** `filter` may rewrite a line's bytes before they are decoded (managedFields.ts). */
   constructor(private readonly filter: (line: Uint8Array) => Uint8Array = (b) => b) {}
 
   /**

@@ -5,14 +5,14 @@
 // page, for ~3 s less to sync; measured, and removed (README "Performance").
 import { describeBody } from './client.js';
 import { parseListPage, type LeanPage } from './listPage.js';
-import { unreadFieldsCut } from './unreadFields.js';
+import { withoutManagedFields } from './managedFields.js';
 import type { ResourceKind } from './types.js';
 
 const decoder = new TextDecoder();
 
 /** The list page in `body`, parsed and leaned. Throws ListPageError for a malformed page. */
 export function parsePage<K extends ResourceKind>(kind: K, body: ArrayBuffer): LeanPage<K> {
-  return parseListPage(kind, decoder.decode(unreadFieldsCut(kind)(new Uint8Array(body))), describeBody);
+  return parseListPage(kind, decoder.decode(withoutManagedFields(new Uint8Array(body))), describeBody);
 }
 
 /** The `continue` token from the first bytes of a list answer (its metadata comes first). */

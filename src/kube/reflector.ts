@@ -15,7 +15,7 @@ import { KubeError, statusError } from './client.js';
 import { lookupOnly } from './intern.js';
 import { leanObject } from './lean.js';
 import { LineSplitter } from './lineSplitter.js';
-import { unreadFieldsCut } from './unreadFields.js';
+import { withoutManagedFields } from './managedFields.js';
 import { ListPageError, checkRaw, type LeanPage } from './listPage.js';
 import { parsePage, peekContinue } from './pageParser.js';
 import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
@@ -206,7 +206,7 @@ export class Reflector {
     this.failures = 0;
     this.store.setState(this.kind, { phase: 'synced', stale: false, error: undefined, retryAt: undefined, lastSyncAt: Date.now() });
     const silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
-    const lines = new LineSplitter(unreadFieldsCut(this.kind));
+    const lines = new LineSplitter(withoutManagedFields);
     const apply = (line: string) => this.applyEvent(line);
     // Chunks already received are handed over one after another as promise callbacks, which
     // never give the event loop a turn: after a pause (a full GC under churn) a backlog of
