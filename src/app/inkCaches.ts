@@ -32,8 +32,14 @@ export const inkCacheStats = { linesTokenized: 0, rotations: 0 };
 
 /** Entries per generation of the cross-frame cache (a 200x60 frame uses a few hundred). */
 const GENERATION_SIZE = 4096;
-/** Characters of keys per generation: blocks of many lines are keys too (see stringWidthMemo). */
-const GENERATION_CHARS = 256 * 1024;
+/**
+ * Characters of the keys put in a generation: blocks of many lines are keys too (see
+ * stringWidthMemo), and a tokenized line holds a cell object per character (~80 B each). A
+ * 120x40 frame's lines, texts and slices are ~15-20 K characters; what a frame still uses is
+ * copied forward when a generation is dropped. (At 256 K a generation could hold ~20 MB of
+ * cells.)
+ */
+const GENERATION_CHARS = 64 * 1024;
 
 let installed: Promise<InkCacheStatus> | undefined;
 /** Whether Output.get() is inkFrameRows.ts's (tests). */
