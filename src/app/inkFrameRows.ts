@@ -2,9 +2,9 @@
 // width x height fresh blank cells (an object and an empty styles array each: ~9,600 objects
 // at 120x40); for every write it splits the text into styled characters and joins them back
 // into lines, and cuts clipped lines again, character by character; then it turns every row
-// back into a string. About 2 MB allocated per 120x40 frame of the pods view (.tmp-style
-// replay in README "Performance"), most of kfleet's allocation under churn, for rows that are
-// mostly the ones drawn the frame before.
+// back into a string. About 2.2 MB allocated per 120x40 frame of the pods view under churn
+// (test/bench/inkFrames.ts, with the caches as they were), most of that frame's allocation,
+// for rows that are mostly the ones drawn the frame before.
 //
 // This get() gives the same string, byte for byte, and allocates little:
 // - one blank cell for every unwritten position (Ink never changes a cell in place: a write
