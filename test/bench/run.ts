@@ -36,12 +36,14 @@ interface Options {
   kubectl: boolean;
   /** kubectl is killed past this RSS (MB): a shared machine cannot give it tens of GB. */
   kubectlCapMB: number;
+  /** Keep kfleet's trace (KFLEET_TRACE lines) next to --out, to see what a slow key met. */
+  keepTrace: boolean;
 }
 
 const NODES_FOR: Record<number, number> = { 10_000: 500, 50_000: 2_000, 150_000: 5_000 };
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 50_000, 150_000], churnSeconds: 60, churnRate: 2000, idleSeconds: 15, idleCycle: false, idleCycles: 1, out: '', kubectl: true, kubectlCapMB: 8192 };
+  const o: Options = { sizes: [10_000, 50_000, 150_000], churnSeconds: 60, churnRate: 2000, idleSeconds: 15, idleCycle: false, idleCycles: 1, out: '', kubectl: true, kubectlCapMB: 8192, keepTrace: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i] ?? '';
@@ -57,8 +59,9 @@ function parseArgs(argv: string[]): Options {
     } else if (a === '--out') o.out = v();
     else if (a === '--no-kubectl') o.kubectl = false;
     else if (a === '--kubectl-cap-mb') o.kubectlCapMB = Number(v());
+    else if (a === '--keep-trace') o.keepTrace = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--sizes 10000,50000,150000] [--churn-seconds 60 | --long] [--churn-rate 2000] [--idle-seconds 15] [--idle-cycle | --idle-cycles N] [--no-kubectl] [--kubectl-cap-mb 8192] [--out FILE]\n');
+      process.stdout.write('usage: npm run bench -- [--sizes 10000,50000,150000] [--churn-seconds 60 | --long] [--churn-rate 2000] [--idle-seconds 15] [--idle-cycle | --idle-cycles N] [--no-kubectl] [--kubectl-cap-mb 8192] [--out FILE [--keep-trace]]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -261,12 +264,14 @@ async function benchSize(pods: number, o: Options) {
     const c0 = cpuMsOf(s.pid);
     const tc0 = performance.now();
     const churnKeys: number[] = [];
+    const churnKeyAt: number[] = []; // epoch ms each churn key was sent
     const lags: { t: number; events: number }[] = [];
     const rss: { t: number; mb: number }[] = [];
     let dir = 0;
     while (performance.now() - tc0 < o.churnSeconds * 1000) {
       // A keypress every ~0.5 s (down 5, up 5...), timed to the frame that shows it.
       const before = rowId(s.pty.screen());
+      churnKeyAt.push(performance.timeOrigin + performance.now());
       try {
         churnKeys.push(await s.keyLatency(dir++ % 10 < 5 ? 'j' : 'k', (scr) => rowId(scr) !== '' && rowId(scr) !== before, 10_000));
       } catch {
@@ -299,9 +304,14 @@ async function benchSize(pods: number, o: Options) {
     k.churn = {
       rate: o.churnRate,
       seconds: o.churnSeconds,
+      startedAtEpochMs: Math.round(performance.timeOrigin + tc0),
       serverEvents: rvEnd - rv0,
       cpuPct: r1(churnCpu),
       keyToFrame: { n: churnKeys.length, p50: r1(percentile(churnKeys, 50)), p99: r1(percentile(churnKeys, 99)), max: r1(Math.max(...churnKeys)) },
+      // The slowest 2 % of keys: [seconds into the churn, ms], to line up with the trace.
+      slowKeys: churnKeys
+        .map((ms, i) => [r1((churnKeyAt[i] - performance.timeOrigin - tc0) / 1000)!, r1(ms)!])
+        .filter(([, ms]) => ms >= percentile(churnKeys, 98)),
       framesPerS: r1(frames.length / ((tStop - (frames[0]?.t ?? 0) + performance.timeOrigin) / 1000)),
       frameGapP99: r1(percentile(gaps, 99)),
       eventLoopDelayP99Max: r1(Math.max(0, ...ticks.map((x) => x.delayP99 ?? 0))),
@@ -338,7 +348,8 @@ async function benchSize(pods: number, o: Options) {
     };
     log(`  phases ${JSON.stringify(k.phases)}`);
     await s.quit();
-    fs.rmSync(traceFile, { force: true });
+    if (o.keepTrace && o.out) fs.renameSync(traceFile, `${o.out}.${pods}.trace`);
+    else fs.rmSync(traceFile, { force: true });
 
     if (kGet && kJson) {
       res.ratios = {
