@@ -59,6 +59,8 @@ export interface RolloutRow {
   rank: number;
   /** What `/` matches against. */
   filterText: string;
+  /** The store's workload object the row was computed from. */
+  source: Workload;
 }
 
 export interface RolloutSnapshot {
@@ -253,9 +255,13 @@ function problemsOf(store: ClusterStore, pods: Pod[]): PodProblem[] {
 }
 
 /** Build the row of one workload (pods are read only when its rollout is not complete: their
- *  store keys come back in `podKeys`). */
-export function buildRow(store: ClusterStore, kind: WorkloadKind, w: Workload): { row: RolloutRow; podKeys: string[] } {
-  const state = rolloutState(kind, w);
+ *  store keys come back in `podKeys`). `prev`, the row's last version, lends what has not
+ *  changed: under churn a row is recomputed for its pods while the workload stays the same
+ *  object (store objects are never mutated), and each new copy of its state, images and key
+ *  strings was kept until the next recompute, then left to a full GC. */
+export function buildRow(store: ClusterStore, kind: WorkloadKind, w: Workload, prev?: RolloutRow): { row: RolloutRow; podKeys: string[] } {
+  const same = prev?.source === w;
+  const state = same ? prev!.state : rolloutState(kind, w);
   const revision = kind === 'Deployment' ? deploymentRevisionNumber(store, w as Deployment) : controllerRevisionNumber(store, w as StatefulSet | DaemonSet);
   const { pods, keys: podKeys } = state.phase === 'complete' ? { pods: [], keys: [] } : workloadPodsKeyed(store, kind, w);
   const problems = problemsOf(store, pods);
@@ -264,19 +270,20 @@ export function buildRow(store: ClusterStore, kind: WorkloadKind, w: Workload): 
   const namespace = w.metadata.namespace ?? '';
   const name = w.metadata.name;
   const row: RolloutRow = {
-    key: flat(rowKeyOf(kind, `${namespace}/${name}`)),
+    key: prev ? prev.key : flat(rowKeyOf(kind, `${namespace}/${name}`)),
     kind,
     namespace,
     name,
     uid: w.metadata.uid,
     revision,
-    images: imagesOf(w),
-    strategy: interned(strategyText(kind, w)),
+    images: same ? prev!.images : imagesOf(w),
+    strategy: same ? prev!.strategy : interned(strategyText(kind, w)),
     state,
     problems,
     failing,
     rank,
-    filterText: flat(`${namespace}/${name} ${SHORT_KIND[kind]}`),
+    filterText: prev ? prev.filterText : flat(`${namespace}/${name} ${SHORT_KIND[kind]}`),
+    source: w,
   };
   return { row, podKeys };
 }
@@ -303,6 +310,12 @@ function sameRow(a: RolloutRow | undefined, b: RolloutRow): boolean {
     a.state.available === b.state.available &&
     JSON.stringify(a.problems) === JSON.stringify(b.problems)
   );
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const WORKLOAD_KINDS = Object.entries(KIND_OF) as [ResourceKind, WorkloadKind][];
@@ -472,8 +485,11 @@ export class RolloutIndex {
         }
         continue;
       }
-      const row = this.compute(store, kind, w);
-      if (sameRow(old, row)) continue;
+      const row = this.compute(store, kind, w, old);
+      if (sameRow(old, row)) {
+        if (old!.source !== w) this.rows.set(key, row); // same figures: hold the current object, not the old one
+        continue;
+      }
       changed = true;
       if (!building && (!old || old.rank !== row.rank)) {
         order ??= this.order.slice();
@@ -563,9 +579,9 @@ export class RolloutIndex {
     }
   }
 
-  private compute(store: ClusterStore, kind: WorkloadKind, w: Workload): RolloutRow {
+  private compute(store: ClusterStore, kind: WorkloadKind, w: Workload, prev?: RolloutRow): RolloutRow {
     this.computed++;
-    const { row, podKeys } = buildRow(store, kind, w);
+    const { row, podKeys } = buildRow(store, kind, w, prev);
     if (kind === 'Deployment') {
       for (const k of store.byIndex('replicasetsByOwner', row.uid)) this.ownedRs.set(k, row.key);
     } else {
@@ -576,6 +592,8 @@ export class RolloutIndex {
     // and V8 rebuilt it (a new table of several MB) every few seconds.
     const before = this.rowPods.get(row.key);
     const now = row.state.phase !== 'complete' ? podKeys : undefined;
+    // The same pods in the same order (a pod changed, none came or went): keep the list held.
+    if (before && now && sameKeys(before, now)) return row;
     if (before) {
       const kept = now && new Set(now);
       for (const k of before) if (!kept?.has(k)) this.unlink(k, row.key);
