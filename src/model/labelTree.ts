@@ -260,8 +260,7 @@ function isNotReady(p: PodSummary): boolean {
 }
 
 /** Add (sign 1) or remove (sign -1) one pod's figures. */
-export function applyToRollup(r: Rollup, p: PodSummary, sign: 1 | -1): void {
-  const b = BigInt(sign);
+export function applyToRollup(r: Rollup, p: PodSummary, sign: 1 | -1, requests = true): void {
   r.pods += sign;
   if (p.ready) r.readyPods += sign;
   if (isNotReady(p)) r.notReady += sign;
@@ -274,10 +273,14 @@ export function applyToRollup(r: Rollup, p: PodSummary, sign: 1 | -1): void {
   if (p.problem === 'ImagePullBackOff') r.imagePull += sign;
   if (p.phase === 'Pending') r.pending += sign;
   r.restarts += sign * p.restarts;
-  r.cpuRequests += b * p.cpuRequests;
-  r.cpuLimits += b * p.cpuLimits;
-  r.memoryRequests += b * p.memoryRequests;
-  r.memoryLimits += b * p.memoryLimits;
+  if (requests) {
+    // Each BigInt sum is a new heap object, kept by the roll-up until its next change.
+    const b = BigInt(sign);
+    r.cpuRequests += b * p.cpuRequests;
+    r.cpuLimits += b * p.cpuLimits;
+    r.memoryRequests += b * p.memoryRequests;
+    r.memoryLimits += b * p.memoryLimits;
+  }
   if (p.usage) {
     // One pod's figures: exact as numbers (whole bytes: metrics come in bytes).
     r.cpuUsageNanocores += sign * Number(p.usage.cpu);
@@ -704,9 +707,13 @@ export class LabelTree {
    *  the leaf's sorted list stays valid (the new object takes the old one's slot). */
   private replaceInPlace(old: PodSummary, next: PodSummary): void {
     const chain = this.chainOf(old);
+    // Most events change a pod's status, not its requests: its groups' BigInt sums then stay
+    // the same objects. Made anew on every event, the sums of the lower groups lived until
+    // those groups' next event, long enough to reach V8's old generation and die there.
+    const requests = old.cpuRequests !== next.cpuRequests || old.cpuLimits !== next.cpuLimits || old.memoryRequests !== next.memoryRequests || old.memoryLimits !== next.memoryLimits;
     for (let i = 0; i < chain.length; i++) {
-      applyToRollup(chain[i].rollup, old, -1);
-      applyToRollup(chain[i].rollup, next, 1);
+      applyToRollup(chain[i].rollup, old, -1, requests);
+      applyToRollup(chain[i].rollup, next, 1, requests);
       if (i > 0 && this.sortMode === 'worst') this.placeChild(chain[i - 1], chain[i], true);
     }
     const leaf = chain[chain.length - 1];
