@@ -207,7 +207,8 @@ const workloadCount = (store: ClusterStore) => store.size('deployments') + store
 export function RolloutsView({ store, width, height, namespace, filter }: ViewProps) {
   const shell = useShell();
   const actions = useContext(ActionsContext);
-  // Kept per store and fed while the view is hidden: coming back rebuilds no row.
+  // Kept per store and fed while the view is hidden: coming back rebuilds no row (rows whose
+  // pods changed meanwhile are recomputed in the background once the view listens again).
   const index = useMemo(() => rolloutIndexFor(store), [store]);
   const snap = useRolloutSnapshot(store, index);
   const progress = index.progress;

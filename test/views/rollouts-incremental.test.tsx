@@ -175,7 +175,8 @@ describe('RolloutIndex (incremental)', () => {
       assert.equal(index.progress, undefined);
       assert.deepEqual(shown(index.current), shown(fresh(store)), `seed ${seed}`);
       // And it goes on incrementally from there: rows whose pods changed are recomputed in
-      // background slices by a live index (none is left waiting at the end).
+      // background slices by a live index while a view listens (none is left waiting at the end).
+      index.onChange(() => {});
       for (let i = 0; i < 30; i++) change();
       store.flush();
       for (let i = 0; i < 1000 && index.pending > 0; i++) await new Promise((r) => setImmediate(r));
@@ -213,6 +214,37 @@ describe('RolloutIndex (incremental)', () => {
     assert.equal(heard.length > 0, index.current.version !== versionBefore, 'listeners hear exactly when the snapshot changed');
   });
 
+  test('with no view listening, rows whose pods changed wait (no row computed); a listener gets them recomputed', async () => {
+    const store = new ClusterStore(0);
+    const { change } = churner(store, 11);
+    for (let i = 0; i < 300; i++) change();
+    store.flush();
+    const index = new RolloutIndex();
+    index.live = true;
+    store.subscribe((b) => index.update(store, b));
+    index.update(store, undefined);
+    const rowPods = (index as unknown as { rowPods: Map<string, readonly string[]> }).rowPods;
+    const podKeys = [...new Set([...rowPods.values()].flat())].filter((k) => store.get('pods', k)).slice(0, 5);
+    assert.ok(podKeys.length >= 3, 'rows read pods');
+    const computed = index.computed;
+    for (const k of podKeys) {
+      const p = store.get('pods', k)!;
+      store.upsert('pods', pod(p.metadata.namespace!, p.metadata.name, p.metadata.ownerReferences![0]!, 4_000_000, 'CreateContainerConfigError'));
+    }
+    store.flush();
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    assert.ok(index.pending > 0, 'rows wait');
+    assert.equal(index.computed, computed, 'no row computed while nobody listens');
+    assert.notDeepEqual(shown(index.current), shown(fresh(store)));
+    let heard = 0;
+    const off = index.onChange(() => heard++);
+    for (let i = 0; i < 100 && index.pending > 0; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(index.pending, 0);
+    assert.ok(heard > 0);
+    assert.deepEqual(shown(index.current), shown(fresh(store)));
+    off();
+  });
+
   test('a row recomputed for its pods keeps what did not change (state, images, key strings, pod list) and recomputes it when the workload changes', async () => {
     // Under churn a row is recomputed for its pods again and again while its workload stays the
     // same object: new copies of these were kept until the next recompute, then left to V8's
@@ -228,6 +260,7 @@ describe('RolloutIndex (incremental)', () => {
     const rowPods = (index as unknown as { rowPods: Map<string, readonly string[]> }).rowPods;
     const rowKey = [...rowPods.keys()].find((k) => k.startsWith('Deployment/') && rowPods.get(k)!.some((p) => store.get('pods', p)));
     assert.ok(rowKey, 'a Deployment row reads pods');
+    index.onChange(() => {}); // as the view does: rows whose pods changed are recomputed
     const before = index.current.rows.get(rowKey)!;
     const listBefore = rowPods.get(rowKey)!;
     const p = store.get('pods', listBefore.find((k) => store.get('pods', k))!)!;
