@@ -123,6 +123,19 @@ function fresh(store: ClusterStore): RolloutSnapshot {
   return new RolloutIndex().update(store, undefined);
 }
 
+/** A live index (fed every batch of its store, built) over 300 random changes. */
+function liveIndex(seed: number) {
+  const store = new ClusterStore(0);
+  const { change } = churner(store, seed);
+  for (let i = 0; i < 300; i++) change();
+  store.flush();
+  const index = new RolloutIndex();
+  index.live = true;
+  store.subscribe((b) => index.update(store, b));
+  index.update(store, undefined);
+  return { store, index };
+}
+
 describe('RolloutIndex (incremental)', () => {
   test('after random batches the index equals a fresh build, order and content', () => {
     for (const seed of [1, 2, 3]) {
@@ -187,14 +200,7 @@ describe('RolloutIndex (incremental)', () => {
   });
 
   test('a live index recomputes rows whose pods changed after the notice, in the background, and ends equal to a fresh build', async () => {
-    const store = new ClusterStore(0);
-    const { change } = churner(store, 9);
-    for (let i = 0; i < 300; i++) change();
-    store.flush();
-    const index = new RolloutIndex();
-    index.live = true;
-    store.subscribe((b) => index.update(store, b));
-    index.update(store, undefined);
+    const { store, index } = liveIndex(9);
     const heard: number[] = [];
     index.onChange(() => heard.push(index.current.version));
     // A pod that a row reads (its rollout is not complete) fails: no row is computed in the notice.
@@ -215,14 +221,7 @@ describe('RolloutIndex (incremental)', () => {
   });
 
   test('with no view listening, rows whose pods changed wait (no row computed); a listener gets them recomputed', async () => {
-    const store = new ClusterStore(0);
-    const { change } = churner(store, 11);
-    for (let i = 0; i < 300; i++) change();
-    store.flush();
-    const index = new RolloutIndex();
-    index.live = true;
-    store.subscribe((b) => index.update(store, b));
-    index.update(store, undefined);
+    const { store, index } = liveIndex(11);
     const rowPods = (index as unknown as { rowPods: Map<string, readonly string[]> }).rowPods;
     const podKeys = [...new Set([...rowPods.values()].flat())].filter((k) => store.get('pods', k)).slice(0, 5);
     assert.ok(podKeys.length >= 3, 'rows read pods');
@@ -249,14 +248,7 @@ describe('RolloutIndex (incremental)', () => {
     // Under churn a row is recomputed for its pods again and again while its workload stays the
     // same object: new copies of these were kept until the next recompute, then left to V8's
     // full GC (the biggest share of what survived young collections at 150,000 pods).
-    const store = new ClusterStore(0);
-    const { change } = churner(store, 5);
-    for (let i = 0; i < 300; i++) change();
-    store.flush();
-    const index = new RolloutIndex();
-    index.live = true;
-    store.subscribe((b) => index.update(store, b));
-    index.update(store, undefined);
+    const { store, index } = liveIndex(5);
     const rowPods = (index as unknown as { rowPods: Map<string, readonly string[]> }).rowPods;
     const rowKey = [...rowPods.keys()].find((k) => k.startsWith('Deployment/') && rowPods.get(k)!.some((p) => store.get('pods', p)));
     assert.ok(rowKey, 'a Deployment row reads pods');
