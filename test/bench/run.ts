@@ -65,6 +65,7 @@ function parseArgs(argv: string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
+  if (o.keepTrace && !o.out) throw new Error('--keep-trace keeps the trace next to --out FILE: give --out');
   return o;
 }
 
