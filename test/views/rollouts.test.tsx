@@ -425,6 +425,26 @@ describe('rollouts view', () => {
 });
 
 describe('rollouts view on many workloads', () => {
+  test('a pod that fails while the view is closed is in its row when the view opens again', async () => {
+    // Closed, the view's rows whose pods changed wait; opened, they are recomputed.
+    const t = mount();
+    await shown(t);
+    assert.match(t.screen(), /web\/api\s.*1 ErrImagePull, 1 ImagePullBackOff/);
+    await type(t.stdin, '2');
+    await screenMatching(t.screen, /pods · sort/);
+    const p = [...t.store.list('pods').values()].find((x) => x.metadata.namespace === 'web' && x.status.containerStatuses?.some((c) => c.state?.waiting?.reason === 'ErrImagePull'))!;
+    assert.ok(p, 'the web/api pod failing to pull');
+    const failed = structuredClone(p);
+    failed.metadata.resourceVersion += '-config';
+    for (const c of failed.status.containerStatuses!) if (c.state?.waiting) c.state.waiting.reason = 'CreateContainerConfigError';
+    t.store.upsert('pods', failed);
+    t.store.flush();
+    await tick(20);
+    await type(t.stdin, '4');
+    const s = await screenMatching(t.screen, /web\/api\s.*1 CreateContainerConfigError, 1 ImagePullBackOff/);
+    assert.doesNotMatch(s, /ErrImagePull/);
+  });
+
   test('the first build runs in slices with its progress shown; a change meanwhile is in the rows when they come', async () => {
     const store = fullStore();
     const complete = { replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] };
