@@ -302,6 +302,7 @@ async function benchSize(pods: number, o: Options) {
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const memEnd = memOf(s.pid)!;
     const liveEnd = await s.liveHeap();
+    const slowFrom = percentile(churnKeys, 98);
     k.churn = {
       rate: o.churnRate,
       seconds: o.churnSeconds,
@@ -312,7 +313,7 @@ async function benchSize(pods: number, o: Options) {
       // The slowest 2 % of keys: [seconds into the churn, ms], to line up with the trace.
       slowKeys: churnKeys
         .map((ms, i) => [r1((churnKeyAt[i] - performance.timeOrigin - tc0) / 1000)!, r1(ms)!])
-        .filter(([, ms]) => ms >= percentile(churnKeys, 98)),
+        .filter(([, ms]) => ms >= slowFrom),
       framesPerS: r1(frames.length / ((tStop - (frames[0]?.t ?? 0) + performance.timeOrigin) / 1000)),
       frameGapP99: r1(percentile(gaps, 99)),
       eventLoopDelayP99Max: r1(Math.max(0, ...ticks.map((x) => x.delayP99 ?? 0))),
@@ -349,7 +350,7 @@ async function benchSize(pods: number, o: Options) {
     };
     log(`  phases ${JSON.stringify(k.phases)}`);
     await s.quit();
-    if (o.keepTrace && o.out) fs.renameSync(traceFile, `${o.out}.${pods}.trace`);
+    if (o.keepTrace) fs.renameSync(traceFile, `${o.out}.${pods}.trace`);
     else fs.rmSync(traceFile, { force: true });
 
     if (kGet && kJson) {
