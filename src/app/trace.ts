@@ -69,7 +69,9 @@ export function installTrace(store: () => ClusterStore | undefined): void {
     const m = process.memoryUsage();
     const utilization = performance.eventLoopUtilization(next, elu).utilization;
     const delays = monitoring ? { delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6 } : {};
-    line({ t: now(), event: 'tick', rss: m.rss, heap: m.heapUsed, elu: utilization, ...delays, ...snap() });
+    // heapTotal (what V8 holds for its heap) and external/arrayBuffers (Buffers) tell which part of
+    // RSS is the JS heap and which is native memory.
+    line({ t: now(), event: 'tick', rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, elu: utilization, ...delays, ...snap() });
     elu = next;
     delay.reset();
     const busy = utilization > 0.02;

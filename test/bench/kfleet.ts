@@ -14,7 +14,10 @@ export interface TraceLine {
   phase?: string;
   rv?: number;
   rss?: number;
+  /** tick: the JS heap's objects (heapUsed), what V8 holds for it (heapTotal), Buffers and other memory V8 is told of (external). */
   heap?: number;
+  heapTotal?: number;
+  external?: number;
   elu?: number;
   delayP99?: number;
   delayMax?: number;

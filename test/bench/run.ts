@@ -303,6 +303,9 @@ async function benchSize(pods: number, o: Options) {
     const memEnd = memOf(s.pid)!;
     const liveEnd = await s.liveHeap();
     const slowFrom = percentile(churnKeys, 98);
+    // Where the memory is at the churn's highest RSS: V8's heap (what it holds, and its objects
+    // live or not yet collected) against the rest (Buffers, malloc, the binary).
+    const atPeak = ticks.reduce<TraceLine | undefined>((a, x) => ((x.rss ?? 0) > (a?.rss ?? 0) ? x : a), undefined);
     k.churn = {
       rate: o.churnRate,
       seconds: o.churnSeconds,
@@ -330,6 +333,7 @@ async function benchSize(pods: number, o: Options) {
       peakRssMB: MB(memEnd.hwm),
       liveHeapStartMB: MB(liveStart),
       liveHeapEndMB: MB(liveEnd),
+      atPeakRss: atPeak && { rssMB: MB(atPeak.rss), heapTotalMB: MB(atPeak.heapTotal), heapUsedMB: MB(atPeak.heap), externalMB: MB(atPeak.external) },
       rssSamples: rss,
     };
     log(`  churn ${JSON.stringify({ ...(k.churn as object), rssSamples: undefined })}`);
@@ -408,6 +412,7 @@ function table(results: Record<string, any>[]): string {
     ['churn: RSS start → end MB (growth)', (r) => `${r.kfleet.churn.rssStartMB} → ${r.kfleet.churn.rssEndMB} (${r.kfleet.churn.rssGrowthMB})`],
     ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => rssQuarters(r.kfleet.churn.rssSamples)],
     ['churn: peak RSS MB; live heap after full GC start → end MB', (r) => `${r.kfleet.churn.peakRssMB}; ${r.kfleet.churn.liveHeapStartMB ?? '-'} → ${r.kfleet.churn.liveHeapEndMB ?? '-'}`],
+    ['churn: at its highest RSS (1 s ticks): RSS / V8 heap held / in use / external MB', (r) => { const a = r.kfleet.churn.atPeakRss; return a ? `${a.rssMB} / ${a.heapTotalMB} / ${a.heapUsedMB} / ${a.externalMB}` : '-'; }],
     ['churn: longest GC ms (kind), GCs ≥ 50 ms', (r) => gcFig(r.kfleet.phases?.churn)],
     ['churn: metrics polls, CPU ms total / mean', (r) => pollFig(r.kfleet.phases?.churn)],
   ];
