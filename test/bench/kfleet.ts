@@ -14,9 +14,11 @@ export interface TraceLine {
   phase?: string;
   rv?: number;
   rss?: number;
-  /** tick: the JS heap's objects (heapUsed), what V8 holds for it (heapTotal), Buffers and other memory V8 is told of (external). */
+  /** tick: the JS heap's objects, live or not yet collected (heapUsed). */
   heap?: number;
+  /** tick: what V8 holds for its heap (heapTotal): the part of RSS that is the JS heap. */
   heapTotal?: number;
+  /** tick: Buffers and other native memory V8 is told of. */
   external?: number;
   elu?: number;
   delayP99?: number;

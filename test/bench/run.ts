@@ -189,7 +189,7 @@ async function benchSize(pods: number, o: Options) {
       // The first cycle also holds what V8 does once after the sync (its memory reducer's full
       // GCs of the listed heap); `--idle-cycles 2` measures the next one as well.
       const polls = () => (s.readTrace(), s.trace.filter((l) => l.event === 'metrics-poll'));
-      const cycles: { seconds: number; cpuPct: number }[] = [];
+      const cycles: { seconds: number | undefined; cpuPct: number | undefined }[] = [];
       let from = idleFrom;
       let cpuFrom = cycleCpu0;
       for (let n = 1; n <= o.idleCycles; n++) {
@@ -302,7 +302,7 @@ async function benchSize(pods: number, o: Options) {
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const memEnd = memOf(s.pid)!;
     const liveEnd = await s.liveHeap();
-    const slowFrom = percentile(churnKeys, 98);
+    const slowFrom = percentile(churnKeys, 98) ?? Infinity; // no keys: no slow ones
     // Where the memory is at the churn's highest RSS: V8's heap (what it holds, and its objects
     // live or not yet collected) against the rest (Buffers, malloc, the binary).
     const atPeak = ticks.reduce<TraceLine | undefined>((a, x) => ((x.rss ?? 0) > (a?.rss ?? 0) ? x : a), undefined);
