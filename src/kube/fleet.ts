@@ -109,6 +109,17 @@ interface Entry {
 
 type Listener = () => void;
 
+/**
+ * Whether a warm context's store can give its fleet figures: nodes and pods listed, and events
+ * and deployments listed or forbidden (none will come). Figures taken while events or
+ * deployments were still listing said "0 volume conflicts, 0 failing rollouts" for a cluster
+ * that had them, until the next refresh.
+ */
+export function warmFiguresReady(store: ClusterStore): boolean {
+  const listed = (k: 'nodes' | 'pods' | 'events' | 'deployments') => store.state(k).lastSyncAt !== undefined;
+  return listed('nodes') && listed('pods') && (['events', 'deployments'] as const).every((k) => listed(k) || store.state(k).phase === 'forbidden');
+}
+
 export class FleetPoller {
   private readonly opts: Required<Omit<FleetPollerOptions, 'now'>>;
   private readonly now: () => number;
@@ -258,8 +269,7 @@ export class FleetPoller {
     const flowing = c.phase === 'connecting' && (['nodes', 'pods', 'namespaces'] as const).some((k) => store.state(k).lastSyncAt !== undefined);
     const patch: Partial<FleetRow> = { source: 'warm', phase: flowing ? 'connected' : c.phase, latencyMs: c.latencyMs, version: c.serverVersion, error: c.error, errorKind: c.errorKind };
     const storeChanged = e.warmStore !== store || e.warmVersion !== store.version;
-    const synced = (['nodes', 'pods'] as const).every((k) => store.state(k).lastSyncAt !== undefined);
-    if (full && synced && storeChanged && now - e.lastFullAt >= (e.warmStore === store ? this.opts.warmRefreshMs : 0)) {
+    if (full && warmFiguresReady(store) && storeChanged && now - e.lastFullAt >= (e.warmStore === store ? this.opts.warmRefreshMs : 0)) {
       patch.figures = clusterFigures({ nodes: store.list('nodes').values(), pods: store.list('pods').values(), events: store.list('events').values(), deployments: store.list('deployments').values(), now });
       patch.updatedAt = now;
       e.lastFullAt = now;

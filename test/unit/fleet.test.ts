@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterFigures, errorLabel, sortFleetRows, type FleetRow } from '../../src/model/fleet.js';
 import type { Deployment, KubeEvent, Node, Pod } from '../../src/kube/types.js';
+import { warmFiguresReady } from '../../src/kube/fleet.js';
+import { ClusterStore } from '../../src/store/clusterStore.js';
 
 const NOW = Date.parse('2025-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -90,5 +92,26 @@ describe('fleet figures', () => {
       ['down', 'node-lost', 'crashing', 'noisy', 'healthy'],
     );
     assert.deepEqual(['dns', 'tls', 'unauthorized', 'forbidden', 'timeout', 'network'].map(errorLabel), ['✗ DNS', '✗ TLS', '✗ 401', '✗ 403', '✗ timeout', '✗ unreachable']);
+  });
+});
+
+describe('warm fleet figures wait for the kinds they count', () => {
+  test('nodes and pods listed is not enough: events and deployments listed or forbidden too', () => {
+    const store = new ClusterStore(0);
+    const synced = (k: 'nodes' | 'pods' | 'events' | 'deployments') => store.setState(k, { phase: 'synced', lastSyncAt: NOW });
+    assert.equal(warmFiguresReady(store), false, 'nothing listed');
+    synced('nodes');
+    synced('pods');
+    // Events still listing: their volume conflicts and warnings would read 0.
+    store.setState('events', { phase: 'listing' });
+    synced('deployments');
+    assert.equal(warmFiguresReady(store), false, 'events still listing');
+    synced('events');
+    assert.equal(warmFiguresReady(store), true);
+    // A kind the user may not read never lists: the figures come without it.
+    store.setState('deployments', { phase: 'forbidden', lastSyncAt: undefined });
+    assert.equal(warmFiguresReady(store), true, 'deployments forbidden');
+    store.setState('pods', { phase: 'forbidden', lastSyncAt: undefined });
+    assert.equal(warmFiguresReady(store), false, 'pods are what the row counts');
   });
 });
