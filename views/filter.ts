@@ -407,9 +407,9 @@ export function podSearchIndex(store: ClusterStore): SearchIndex<Pod> {
   const index = newPodSearchIndex(() => store.version);
   // Straight from the store's map: one-off background work (test/unit/perf-guard counts the
   // views' store.get reads per watch event; a batch costs this one lookup per changed pod).
-  const pods = store.list('pods');
-  const lookup = (k: unknown) => pods.get(k as string);
-  index.warm(pods.keys(), lookup);
+  const read = store.reader('pods');
+  const lookup = (k: unknown) => read(k as string);
+  index.warm(store.list('pods').keys(), lookup);
   store.subscribe((batch) => {
     const keys = batch.changed.get('pods');
     if (keys) index.warm(keys, lookup);

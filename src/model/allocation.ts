@@ -15,6 +15,7 @@
 
 import type { Container, Node, NodeMetrics, Pod, Quantities } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
+import { ChurnMap } from './churnMap.js';
 import {
   addQuantity,
   cmpQuantity,
@@ -762,7 +763,7 @@ function addSums(into: Map<string, bigint>, list: ResourceList, sign: 1n | -1n):
  */
 export class NodeAllocationIndex {
   /** Pods by store key ("namespace/name"; the caller's key string is kept, not a copy). */
-  private pods = new Map<string, Pod>();
+  private pods = new ChurnMap<string, Pod>();
   private nodes = new Map<string, Node>();
   private sums = new Map<string, NodeSums>();
   private usage = new Map<string, NodeUsage>();
@@ -815,7 +816,7 @@ export class NodeAllocationIndex {
 
   /** Keys of the pods held. */
   podKeys(): IterableIterator<string> {
-    return this.pods.keys();
+    return this.pods.map.keys();
   }
 
   upsertNode(node: Node): void {
@@ -888,7 +889,7 @@ export class NodeAllocationIndex {
   podsOnNode(name: string): Pod[] {
     if (!this.sums.has(name)) return [];
     const out: Pod[] = [];
-    for (const p of this.pods.values()) if (countedNodeOf(p) === name) out.push(p);
+    for (const p of this.pods.map.values()) if (countedNodeOf(p) === name) out.push(p);
     return out;
   }
 
@@ -904,7 +905,7 @@ export class NodeAllocationIndex {
   /** Cluster-wide: pods with a container that lacks requests or limits, by key. */
   podsMissingResources(): PodAllocation[] {
     const out: PodAllocation[] = [];
-    for (const [key, pod] of this.pods) {
+    for (const [key, pod] of this.pods.map) {
       const p = resourceProfile(pod);
       if (p.figures.containersWithoutRequests.length || p.figures.containersWithoutLimits.length) out.push(allocationOf(pod, p, key));
     }

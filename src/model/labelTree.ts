@@ -24,6 +24,7 @@
 
 import type { Container, ContainerStatus, Pod } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
+import { ChurnMap } from './churnMap.js';
 import { isTerminatedPhase, podResources } from './allocation.js';
 import { PodMetricsTable } from './podMetricsTable.js';
 import { NANO_PER_UNIT, parseQuantityOr } from './quantity.js';
@@ -462,8 +463,9 @@ class ChunkedSet {
  */
 export class LabelTree {
   readonly root: GroupNode;
-  /** Pods by key (the caller's key string is kept: the store's, no copy). */
-  private podIndex = new Map<string, Pod>();
+  /** Pods by key (the caller's key string is kept: the store's, no copy). A metrics pass walks
+   *  it: its table is replaced (ChurnMap) only between passes. */
+  private podIndex = new ChurnMap<string, Pod>(() => this.pass === undefined);
   /** The pod metrics the roll-ups count (the store's table), but for the pods a pass moved
    *  already; a summary computes its pod's usage from what it counts. */
   private counted: PodMetricsTable = NO_METRICS;
@@ -521,7 +523,7 @@ export class LabelTree {
 
   /** Keys of the pods held (the caller's strings). */
   keys(): IterableIterator<string> {
-    return this.podIndex.keys();
+    return this.podIndex.map.keys();
   }
 
   private changed(): void {
@@ -614,7 +616,7 @@ export class LabelTree {
   }
 
   private startPass(): void {
-    if (this.target !== this.counted) this.pass = { to: this.target, pods: this.podIndex.entries(), moved: new ChunkedSet() };
+    if (this.target !== this.counted) this.pass = { to: this.target, pods: this.podIndex.map.entries(), moved: new ChunkedSet() };
   }
 
   /** Whether the roll-ups do not count the last metrics yet (stepPodMetrics goes on). */

@@ -11,6 +11,7 @@
 // notices: a keypress still draws its frame at once.
 import { RESOURCE_KINDS, objectKey, type KindMap, type NodeMetrics, type ResourceKind } from '../kube/types.js';
 import { PodMetricsTable } from '../model/podMetricsTable.js';
+import { ChurnMap } from '../model/churnMap.js';
 
 export type SyncPhase = 'idle' | 'listing' | 'synced' | 'relisting' | 'backoff' | 'forbidden' | 'error';
 
@@ -113,7 +114,8 @@ export const INDEXES = {
 export type IndexName = keyof typeof INDEXES;
 
 export class ClusterStore {
-  private readonly objects = new Map<ResourceKind, Map<string, unknown>>();
+  /** Objects by kind, by key (ChurnMap: pods and events churn; a plain Map's table would double). */
+  private readonly objects = new Map<ResourceKind, ChurnMap<string, unknown>>();
   private readonly states = new Map<ResourceKind, ResourceState>();
   private readonly indexes = new Map<string, IndexDef>();
   private readonly indexesByKind = new Map<ResourceKind, IndexDef[]>();
@@ -132,7 +134,7 @@ export class ClusterStore {
 
   constructor(readonly notifyIntervalMs = 33) {
     for (const k of RESOURCE_KINDS) {
-      this.objects.set(k, new Map());
+      this.objects.set(k, new ChurnMap());
       this.states.set(k, { phase: 'idle', loaded: 0, stale: true });
       this.indexesByKind.set(k, []);
     }
@@ -145,12 +147,23 @@ export class ClusterStore {
 
   // ---- reading ----
 
+  /**
+   * The objects of a kind, by key. The map is replaced now and then (ChurnMap): an iterator
+   * kept across change batches goes on over the keys of the old one; the batches say what changed.
+   */
   list<K extends ResourceKind>(kind: K): ReadonlyMap<string, KindMap[K]> {
-    return this.objects.get(kind) as Map<string, KindMap[K]>;
+    return this.objects.get(kind)!.map as ReadonlyMap<string, KindMap[K]>;
   }
 
   get<K extends ResourceKind>(kind: K, key: string): KindMap[K] | undefined {
     return this.objects.get(kind)!.get(key) as KindMap[K] | undefined;
+  }
+
+  /** A lookup of one kind's objects by key, for work that outlives a change batch (it reads
+   *  the current map: list()'s is replaced now and then). */
+  reader<K extends ResourceKind>(kind: K): (key: string) => KindMap[K] | undefined {
+    const objs = this.objects.get(kind)!;
+    return (key) => objs.get(key) as KindMap[K] | undefined;
   }
 
   size(kind: ResourceKind): number {
@@ -206,7 +219,7 @@ export class ClusterStore {
 
   /** After a (re)list: drop every object of `kind` whose key was not seen in it. */
   retainOnly(kind: ResourceKind, seen: ReadonlySet<string>): void {
-    for (const key of [...this.objects.get(kind)!.keys()]) if (!seen.has(key)) this.remove(kind, key);
+    for (const key of [...this.objects.get(kind)!.map.keys()]) if (!seen.has(key)) this.remove(kind, key);
   }
 
   /** Record a resourceVersion a reflector has applied (list, watch event or bookmark). */

@@ -144,28 +144,28 @@ describe('PodTreeModel: first build in slices', () => {
   });
 });
 
+/** A poll in which every pod's usage differs from the last one's (every 13th pod has none). */
+function poll(store: ClusterStore, round: number): void {
+  const pods = new Map<string, LeanPodMetrics>();
+  let i = 0;
+  for (const [key, p] of store.list('pods')) {
+    if ((++i + round) % 13 === 0) continue;
+    const names = p.spec.containers.map((c) => c.name);
+    pods.set(key, { containers: names, usage: names.flatMap((_, j) => [1_000_000 * (1 + ((i * 7 + j + round) % 900)), 1_048_576 * (1 + ((i * 3 + round) % 700))]) });
+  }
+  store.setMetrics({ available: true, nodes: new Map(), pods: PodMetricsTable.of(pods, store.metrics.pods) });
+}
+
+/** A model over every pod, fed every batch, metrics applied 64 pods a step. */
+function slicedModel(store: ClusterStore): PodTreeModel {
+  const m = new PodTreeModel(DEFAULT_HIERARCHY, undefined);
+  m.live = true;
+  m.metricsSliceMs = 0;
+  store.subscribe((b) => m.sync(store, b));
+  return m;
+}
+
 describe('PodTreeModel: metrics polls applied in slices', () => {
-  /** A poll in which every pod's usage differs from the last one's (every 13th pod has none). */
-  function poll(store: ClusterStore, round: number): void {
-    const pods = new Map<string, LeanPodMetrics>();
-    let i = 0;
-    for (const [key, p] of store.list('pods')) {
-      if ((++i + round) % 13 === 0) continue;
-      const names = p.spec.containers.map((c) => c.name);
-      pods.set(key, { containers: names, usage: names.flatMap((_, j) => [1_000_000 * (1 + ((i * 7 + j + round) % 900)), 1_048_576 * (1 + ((i * 3 + round) % 700))]) });
-    }
-    store.setMetrics({ available: true, nodes: new Map(), pods: PodMetricsTable.of(pods, store.metrics.pods) });
-  }
-
-  /** A model over every pod, fed every batch, metrics applied 64 pods a step. */
-  function slicedModel(store: ClusterStore): PodTreeModel {
-    const m = new PodTreeModel(DEFAULT_HIERARCHY, undefined);
-    m.live = true;
-    m.metricsSliceMs = 0;
-    store.subscribe((b) => m.sync(store, b));
-    return m;
-  }
-
   /** The filtered tree a model built at once has for this text. */
   function filteredAtOnce(store: ClusterStore, text: string): LabelTree {
     const once = fresh(store);
@@ -291,5 +291,51 @@ describe('LabelTree.expandToDepth', () => {
     assert.equal(reopened.type === 'group' && reopened.expanded, true);
     t.expandToDepth(1);
     assert.deepEqual(t.visibleRows(), rows);
+  });
+});
+
+describe("the store's pod map replaced under churn (ChurnMap)", () => {
+  /** Pods deleted and added back under new names: what churn does most to a table keyed by pod. */
+  function recreate(store: ClusterStore, round: number, n: number): void {
+    const keys = [...store.list('pods').keys()];
+    for (let i = 0; i < n; i++) {
+      const key = keys[(round * 7919 + i * 104_729) % keys.length]!;
+      const p = store.get('pods', key);
+      if (!p) continue;
+      store.remove('pods', key);
+      store.upsert('pods', { ...p, metadata: { ...p.metadata, name: `${p.metadata.name}-r${rv}`, uid: `uid-${rv}`, resourceVersion: String(rv++) } } as Pod);
+    }
+  }
+
+  test('first builds and metrics passes in slices, batches between them: equal to fresh builds across switches', () => {
+    const store = cluster(3000, 40);
+    const tree = slicedModel(store);
+    tree.buildSliceMs = 0;
+    const nodes = new NodeAllocationSelector(store, true);
+    store.subscribe((b) => nodes.sync(b));
+    tree.sync(store, undefined);
+    nodes.sync(undefined, 0);
+    const maps = new Set([store.list('pods')]);
+    for (let round = 0; round < 40; round++) {
+      tree.buildStep(0);
+      nodes.step(0);
+      tree.metricsStep(0);
+      recreate(store, round, 60);
+      if (round % 10 === 3) poll(store, round);
+      store.flush();
+      maps.add(store.list('pods'));
+    }
+    // 2,400 recreates of 3,000 pods (a 4,096-slot table fills after 1,096 new keys)
+    assert.ok(maps.size >= 3, `the store's pod map was replaced ${maps.size - 1} times`);
+    while (!tree.buildStep(0));
+    while (!tree.metricsStep(0));
+    while (!nodes.step(0));
+    while (!nodes.buildRows(0));
+    sameTree(tree.tree, rebuildReference(tree, store));
+    assert.ok(tree.tree.root.rollup.podsWithUsage > 2000, `${tree.tree.root.rollup.podsWithUsage} pods with usage`);
+    const once = new NodeAllocationSelector(store, true);
+    once.sync(undefined);
+    assert.deepEqual(nodes.rows(), once.rows());
+    assert.equal(tree.tree.size, 3000);
   });
 });
