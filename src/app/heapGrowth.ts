@@ -4,9 +4,10 @@
 // its GC speed against the app's allocation. Under 2,000 watch events/s at 150,000 pods that
 // factor swung between ~1.1 (a full GC every ~8 s, each stalling kfleet's frames 0.2-0.8 s) and
 // ~1.9 (the heap's objects to 650 MB: the highest RSS). Fixed at 1.3 (session 11, 300 s of
-// churn, one run each): 8 full GCs instead of 26, V8's heap at most 530 MB instead of 677, peak
-// RSS 685 MB instead of 809. While the first list fills the heap from nothing, a fixed factor
-// costs GCs (41 more, ~4.7 s more to sync in that run): it is set once the pods are synced.
+// churn, one run each): 26 full GCs in the churn and a peak RSS of 809 MB with V8's factor; 8
+// and 685 MB fixed from the start; 10 and 709 fixed once synced (10 and 693 in a run that also
+// tried --concurrent-marking-high-priority-threads). Fixed from the start, the first list (the
+// heap filling from nothing) took 61 full GCs instead of 4: it is set once the pods are synced.
 // `--heap-growing-percent` is read by V8 whenever it sets a limit, so setting it late works.
 import { setFlagsFromString } from 'node:v8';
 import type { SyncPhase } from '../store/clusterStore.js';
