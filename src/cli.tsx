@@ -161,7 +161,7 @@ async function main(argv: string[]): Promise<void> {
   }
   (await import('./app/trace.js')).installTrace(() => contexts.current?.store); // KFLEET_TRACE only (bench)
   (await import('./app/testHooks.js')).installStateDump(() => contexts.current?.store); // KFLEET_TEST_STATE only (tests)
-  (await import('./app/heapGrowth.js')).fixHeapGrowthOnceSynced(() => contexts.current?.store.state('pods').phase);
+  (await import('./app/heapGrowth.js')).steerHeapGrowth(() => contexts.current?.store);
   // Before Ink loads: its per-frame text measuring, remembered across frames (src/app/inkCaches.ts).
   await (await import('./app/inkCaches.js')).installInkCaches();
   const { render } = await import('ink');

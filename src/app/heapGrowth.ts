@@ -1,4 +1,4 @@
-// V8's heap growth, fixed once the cluster is listed.
+// V8's heap growth: fixed while the cluster churns, V8's own otherwise.
 //
 // After each full GC V8 lets the heap grow to a factor of what survived it, which it picks from
 // its GC speed against the app's allocation. Under 2,000 watch events/s at 150,000 pods that
@@ -6,23 +6,53 @@
 // ~1.9 (the heap's objects to 650 MB: the highest RSS). Fixed at 1.3 (session 11, 300 s of
 // churn, one run each): 26 full GCs in the churn and a peak RSS of 809 MB with V8's factor; 8
 // and 685 MB fixed from the start; 10 and 709 fixed once synced (10 and 693 in a run that also
-// tried --concurrent-marking-high-priority-threads). Fixed from the start, the first list (the
-// heap filling from nothing) took 61 full GCs instead of 4: it is set once the pods are synced.
-// `--heap-growing-percent` is read by V8 whenever it sets a limit, so setting it late works.
+// tried --concurrent-marking-high-priority-threads). But fixed, it costs where V8 does better:
+// the first list (the heap filling from nothing) took 61 full GCs instead of 4, and a metrics
+// poll on a quiet cluster 1.8-2.8 s of CPU instead of 1.4-1.6 (V8's memory reducer would use
+// 1.1 there, and lets a poll's burst grow the heap). So it is fixed only while the store takes
+// many changes a second, after the pods are synced, and given back to V8 after a quiet spell.
+// `--heap-growing-percent` is read by V8 whenever it sets a limit (0: V8's own factor).
 import { setFlagsFromString } from 'node:v8';
-import type { SyncPhase } from '../store/clusterStore.js';
+import type { ClusterStore } from '../store/clusterStore.js';
 
 export const HEAP_GROWING_PERCENT = 30;
+/** Changes a second the store takes, BUSY_SECONDS in a row, for the growth to be fixed. */
+export const BUSY_CHANGES_PER_S = 100;
+export const BUSY_SECONDS = 3;
+/** Changes a second under which, for QUIET_SECONDS in a row, V8 gets its own factor back. */
+export const QUIET_CHANGES_PER_S = 20;
+export const QUIET_SECONDS = 30;
 
 /**
- * Fix the heap growth factor the first time `podsPhase` says synced (checked once a second;
- * the timer does not keep the process alive). Returns a stop function.
+ * Check the current store's change rate once a second and fix or free the heap growth factor
+ * (the timer does not keep the process alive). Returns a stop function.
  */
-export function fixHeapGrowthOnceSynced(podsPhase: () => SyncPhase | undefined, setFlags: (flags: string) => void = setFlagsFromString): () => void {
+export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlags: (flags: string) => void = setFlagsFromString): () => void {
+  let fixed = false;
+  let busy = 0;
+  let quiet = 0;
+  let last: { store: ClusterStore; version: number } | undefined;
   const timer = setInterval(() => {
-    if (podsPhase() !== 'synced') return;
-    clearInterval(timer);
-    setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    const store = current();
+    if (!store) return;
+    const rate = last?.store === store ? store.version - last.version : 0;
+    last = { store, version: store.version };
+    if (!fixed) {
+      // A first list or a relist is not churn: V8 grows the heap it fills best on its own.
+      busy = rate >= BUSY_CHANGES_PER_S && store.state('pods').phase === 'synced' ? busy + 1 : 0;
+      if (busy >= BUSY_SECONDS) {
+        fixed = true;
+        quiet = 0;
+        setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+      }
+    } else {
+      quiet = rate < QUIET_CHANGES_PER_S ? quiet + 1 : 0;
+      if (quiet >= QUIET_SECONDS) {
+        fixed = false;
+        busy = 0;
+        setFlags('--heap-growing-percent=0');
+      }
+    }
   }, 1000);
   timer.unref();
   return () => clearInterval(timer);

@@ -1,34 +1,71 @@
-// The heap growth factor (src/app/heapGrowth.ts): set once, after the pods are synced; and the
-// V8 flag exists in the Node that runs kfleet (V8 prints an unknown flag's error straight to
-// the terminal, over the UI).
+// The heap growth factor (src/app/heapGrowth.ts): fixed while the synced store takes many
+// changes a second, V8's own again after a quiet spell; and the V8 flag exists in the Node that
+// runs kfleet (V8 prints an unknown flag's error straight to the terminal, over the UI).
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { HEAP_GROWING_PERCENT, fixHeapGrowthOnceSynced } from '../../src/app/heapGrowth.js';
-import type { SyncPhase } from '../../src/store/clusterStore.js';
+import { BUSY_SECONDS, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
+import type { ClusterStore, SyncPhase } from '../../src/store/clusterStore.js';
 
 test("this Node's V8 has --heap-growing-percent", () => {
   const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
   assert.match(out, /--heap-growing-percent \(specifies heap growing factor/);
 });
 
-test('set once the pods are synced, and only once', () => {
+/** A store as the steering reads it: its change counter and the pods' sync phase. */
+function fakeStore(phase: SyncPhase) {
+  const s = { version: 0, phase, state: () => ({ phase: s.phase }) };
+  return s;
+}
+
+test('fixed after a few busy seconds of a synced store, freed after a quiet spell', () => {
   mock.timers.enable({ apis: ['setInterval'] });
   try {
-    let phase: SyncPhase | undefined;
-    const set: string[] = [];
-    fixHeapGrowthOnceSynced(() => phase, (f) => set.push(f));
-    mock.timers.tick(3000);
-    phase = 'listing';
-    mock.timers.tick(3000);
-    assert.deepEqual(set, [], 'not while no store or listing');
-    phase = 'synced';
+    const flags: string[] = [];
+    const store = fakeStore('listing');
+    steerHeapGrowth(() => store as unknown as ClusterStore, (f) => flags.push(f));
+    /** `seconds` seconds of `perSecond` changes a second. */
+    const run = (seconds: number, perSecond: number) => {
+      for (let i = 0; i < seconds; i++) {
+        store.version += perSecond;
+        mock.timers.tick(1000);
+      }
+    };
+    run(10, 20_000);
+    assert.deepEqual(flags, [], 'not while the pods list');
+    store.phase = 'synced';
+    run(BUSY_SECONDS - 1, 2000);
+    run(1, 10);
+    run(BUSY_SECONDS - 1, 2000);
+    assert.deepEqual(flags, [], 'not for bursts shorter than BUSY_SECONDS');
+    run(BUSY_SECONDS, 2000);
+    assert.deepEqual(flags, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    run(QUIET_SECONDS - 1, 5);
+    run(1, 500);
+    run(QUIET_SECONDS - 1, 5);
+    assert.equal(flags.length, 1, 'a busy second in the quiet spell starts it again');
+    run(1, 5);
+    assert.deepEqual(flags.slice(1), ['--heap-growing-percent=0']);
+    run(BUSY_SECONDS, 2000);
+    assert.equal(flags.length, 3, 'fixed again when the churn comes back');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a context switch does not count the new store’s changes against the old one’s', () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    const flags: string[] = [];
+    const a = fakeStore('synced');
+    const b = fakeStore('synced');
+    b.version = 1_000_000;
+    let current = a;
+    steerHeapGrowth(() => current as unknown as ClusterStore, (f) => flags.push(f));
     mock.timers.tick(1000);
-    phase = 'relisting';
-    mock.timers.tick(1000);
-    phase = 'synced';
-    mock.timers.tick(5000);
-    assert.deepEqual(set, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    current = b;
+    for (let i = 0; i < 5; i++) mock.timers.tick(1000);
+    assert.deepEqual(flags, []);
   } finally {
     mock.timers.reset();
   }
