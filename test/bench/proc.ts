@@ -42,6 +42,26 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** The machine's CPU time in clock ticks from /proc/stat (undefined off Linux): `steal` is time
+ *  the hypervisor gave to other guests while this VM had work, `busy` is time spent working. */
+export function cpuTicks(): { busy: number; steal: number; total: number } | undefined {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = f as [number, number, number, number, number, number, number, number];
+    return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stolen CPU time between two readings, as a share of all CPU time and of the time at work or stolen. */
+export function stealBetween(a: ReturnType<typeof cpuTicks>, b: ReturnType<typeof cpuTicks>): { ofAllPct: number; ofBusyPct: number } | undefined {
+  if (!a || !b || b.total === a.total) return undefined;
+  const steal = b.steal - a.steal;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { ofAllPct: round((100 * steal) / (b.total - a.total)), ofBusyPct: round((100 * steal) / Math.max(1, b.busy - a.busy + steal)) };
+}
+
 export function machine() {
   return {
     cpus: os.cpus().length,

@@ -21,7 +21,7 @@ import { startSim, type SimHandle } from '../../src/sim/launch.js';
 import { ROOT } from '../helpers/pty.js';
 import { BenchSession, percentile, selectedLine, type TraceLine } from './kfleet.js';
 import { runKubectl, type KubectlRun } from './kubectl.js';
-import { MB, cpuMsOf, cpuPercent, machine, memOf, sleep } from './proc.js';
+import { MB, cpuMsOf, cpuPercent, cpuTicks, machine, memOf, sleep, stealBetween } from './proc.js';
 
 interface Options {
   sizes: number[];
@@ -428,6 +428,7 @@ async function main() {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
   const started = new Date();
   const m0 = machine();
+  const ticks0 = cpuTicks();
   log(`machine: ${m0.cpus} CPUs (${m0.cpuModel}), ${m0.memGiB} GiB, load ${m0.loadavg.join(' ')}`);
   const results: Record<string, unknown>[] = [];
   for (const size of o.sizes) {
@@ -435,11 +436,13 @@ async function main() {
     log(`load now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   }
   const m1 = machine();
-  const report = { date: started.toISOString(), machine: { ...m0, loadavgStart: m0.loadavg, loadavgEnd: m1.loadavg }, options: o, results };
+  // A VM's CPU can be taken by other guests (steal): every timing of the run is then slower.
+  const steal = stealBetween(ticks0, cpuTicks());
+  const report = { date: started.toISOString(), machine: { ...m0, loadavgStart: m0.loadavg, loadavgEnd: m1.loadavg, steal }, options: o, results };
   const file = o.out || path.join(ROOT, 'bench-results', `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(`\nkfleet benchmark, ${started.toISOString().slice(0, 16)}Z, ${m0.cpus} CPUs, ${m0.memGiB} GiB, load ${m0.loadavg.join(' ')} → ${m1.loadavg.join(' ')}\n\n`);
+  process.stdout.write(`\nkfleet benchmark, ${started.toISOString().slice(0, 16)}Z, ${m0.cpus} CPUs, ${m0.memGiB} GiB, load ${m0.loadavg.join(' ')} → ${m1.loadavg.join(' ')}${steal ? `, CPU stolen by the hypervisor ${steal.ofAllPct} % of all CPU time (${steal.ofBusyPct} % of the time at work or stolen)` : ''}\n\n`);
   process.stdout.write(table(results as Record<string, any>[]) + '\n\n');
   process.stdout.write(`JSON: ${path.relative(process.cwd(), file)}\n`);
   process.exit(0);
