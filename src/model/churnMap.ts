@@ -40,7 +40,7 @@ export class ChurnMap<K, V> {
   private used = 0;
   /** The new table while it is filled: `from` walks the old one (entries added later too). */
   private next: { to: Map<K, V>; from: Iterator<K> | undefined; holes: number } | undefined;
-  /** Tables replaced (tests, and the trace). */
+  /** Tables replaced (tests). */
   switches = 0;
 
   constructor(private readonly canSwitch: () => boolean = () => true) {}
