@@ -80,11 +80,14 @@ describe('planted credentials never appear', { concurrency: true }, () => {
     // The right token: a pod deleted (confirmed with y) writes the action log; --readonly refuses.
     const ok = tmpFile('config', kubeconfigFor(sim.url, { token: sim.token, 'client-key-data': KEY_B64, 'client-certificate-data': Buffer.from(selfSignedCert().cert).toString('base64') }, { cluster: { 'certificate-authority-data': caData } }));
     SECRETS_EXTRA.push(sim.token);
+    // Keys once a row is selected (the header can say synced a frame before the rows show). The
+    // read-only run comes after the delete: run beside it, its selected pod could be the one
+    // deleted ("pod … is gone", not "refused": one CI run in session 11).
+    const deleting = drive('delete', ['--kubeconfig', ok, 'podlist'], /\n> \S+ +\S+ +\d+\/\d+/, { keys: ['\x04', /│ Delete pod\//, 'y'], after: /deleted/ });
     const [, { files }] = await Promise.all([
       unauthorized,
-      // Keys once a row is selected (the header can say synced a frame before the rows show).
-      drive('delete', ['--kubeconfig', ok, 'podlist'], /\n> \S+ +\S+ +\d+\/\d+/, { keys: ['\x04', /│ Delete pod\//, 'y'], after: /deleted/ }),
-      drive('readonly', ['--kubeconfig', ok, '--readonly', 'podlist'], /\n> \S+ +\S+ +\d+\/\d+/, { keys: ['\x04'], after: /refused/ }),
+      deleting,
+      deleting.then(() => drive('readonly', ['--kubeconfig', ok, '--readonly', 'podlist'], /\n> \S+ +\S+ +\d+\/\d+/, { keys: ['\x04'], after: /refused/ })),
     ]);
     assert.ok(files.some((f) => f.file.endsWith('kfleet/actions.log') && /"action":"deletePod".*"result":"ok"/.test(f.text)), `the delete is logged: ${files.map((f) => f.file)}`);
     assertNoSecrets();
