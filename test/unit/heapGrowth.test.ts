@@ -59,13 +59,20 @@ test('a context switch does not count the new store’s changes against the old 
     const flags: string[] = [];
     const a = fakeStore('synced');
     const b = fakeStore('synced');
-    b.version = 1_000_000;
+    b.version = 1_000_000; // a store that listed a big cluster
     let current = a;
     steerHeapGrowth(() => current as unknown as ClusterStore, (f) => flags.push(f));
     mock.timers.tick(1000);
     current = b;
-    for (let i = 0; i < 5; i++) mock.timers.tick(1000);
+    // The switch itself is no busy second: BUSY_SECONDS - 1 busy seconds after it are not enough…
+    for (let i = 0; i < BUSY_SECONDS; i++) {
+      mock.timers.tick(1000);
+      b.version += 2000;
+    }
     assert.deepEqual(flags, []);
+    // …one more is.
+    mock.timers.tick(1000);
+    assert.deepEqual(flags, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
   } finally {
     mock.timers.reset();
   }
