@@ -94,13 +94,8 @@ export class ChurnMap<K, V> {
   private adding(): void {
     const size = this.table.size;
     if (this.used >= this.capacity) {
-      // Full: V8 rebuilds it for this key, at twice the size unless half of it is deleted slots.
       if (this.next) this.finish();
-      else {
-        const c = this.capacity;
-        this.capacity = size > c / 2 ? 2 * c : c;
-        this.used = size;
-      }
+      else this.rebuiltByV8();
     }
     this.used++;
     // Start the new table while there is room left for the walk to end first (every write
@@ -134,13 +129,17 @@ export class ChurnMap<K, V> {
     const n = this.next!;
     if (n.from) for (let r = n.from.next(); !r.done; r = n.from.next()) n.to.set(r.value, this.table.get(r.value)!);
     n.from = undefined;
+    // The owner holds the old table: V8 rebuilds it; the new one takes over later.
     if (this.canSwitch()) this.switchTables();
-    else {
-      // The owner holds the old table: let V8 rebuild it; the new one takes over later.
-      const c = this.capacity;
-      this.capacity = this.table.size > c / 2 ? 2 * c : c;
-      this.used = this.table.size;
-    }
+    else this.rebuiltByV8();
+  }
+
+  /** The table is full and gets a new key: V8 rebuilds it, at twice the size unless half of it
+   *  is deleted slots, with the live keys only. */
+  private rebuiltByV8(): void {
+    const c = this.capacity;
+    this.capacity = this.table.size > c / 2 ? 2 * c : c;
+    this.used = this.table.size;
   }
 
   private switchTables(): void {
