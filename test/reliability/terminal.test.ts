@@ -21,12 +21,21 @@ function assertRestored(run: TtyRun, exit: { code: number; stty: string }) {
   assert.deepEqual(st, { usedAlternateScreen: true, leftAlternateScreen: true, cursorShown: true, mouseOff: true, bracketedPasteOff: true, cooked: true }, `stty after exit:\n${exit.stty}`);
 }
 
-/** Start kfleet, wait until it is live (raw mode on, first frame drawn), then `stop` it. */
+/**
+ * Start kfleet, wait until it is live, then `stop` it. Live = synced AND raw mode on: a drawn
+ * frame alone does not say the terminal is raw yet (Ink turns raw mode on in an effect that may
+ * run after the first frame is out), so a single `?` must open the help and close it again; in
+ * cooked mode the line discipline would hold the key until Enter.
+ */
 async function runAndStop(stop: ((r: TtyRun) => Promise<void> | void) | null, env: Record<string, string> = {}) {
   const run = new TtyRun(['--kubeconfig', kubeconfig], { cols: 100, rows: 24, env: { ...isolatedHome().env, ...env } });
   try {
     if (!stop) return { run, exit: await run.done }; // it stops by itself (the crash seam)
     await run.waitFor('✓ synced', 20_000);
+    run.press('?');
+    await run.waitFor('Help — esc/? to close');
+    run.press('?');
+    await run.waitFor(/^(?![\s\S]*Help — esc)/); // the help is gone
     await stop(run);
     const exit = await run.done;
     return { run, exit };
