@@ -3,7 +3,7 @@
 // binary when the default node is older), then start the built CLI (dist/src/cli.js).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +12,7 @@ if (major < 22) {
   const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
   let node22;
   try {
-    node22 = createRequire(join(pkgDir, 'package.json')).resolve('node/bin/node');
+    node22 = nodeModule.createRequire(join(pkgDir, 'package.json')).resolve('node/bin/node');
   } catch {
     node22 = undefined;
   }
@@ -32,7 +32,12 @@ if (major < 22) {
   });
   child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
 } else {
-  // Before the CLI's modules resolve: @kubernetes/client-node without its generated clients.
+  // Compiled code kept on disk between runs (Node's compile cache: in os.tmpdir() unless
+  // NODE_COMPILE_CACHE names a directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off).
+  nodeModule.enableCompileCache?.();
+  // Before the CLI's modules resolve: @kubernetes/client-node without its generated clients,
+  // Ink's throttle without the rest of es-toolkit.
   (await import('../dist/src/app/slimClientNode.js')).installSlimClientNode();
+  (await import('../dist/src/app/slimEsToolkit.js')).installSlimEsToolkit();
   await import('../dist/src/cli.js');
 }
