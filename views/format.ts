@@ -39,10 +39,19 @@ export function age(timestamp: string | undefined, now: number): string {
   return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
 }
 
-const nf = new Intl.NumberFormat('en-US');
+/**
+ * `n` with en-US thousands separators (150000 → "150,000"), as Intl.NumberFormat('en-US')
+ * writes it. Integers, nearly all of the calls, are grouped here: creating the Intl formatter
+ * loads ICU's locale data, ~15-25 ms of the start before the first frame with data.
+ */
 export function thousands(n: number): string {
-  return nf.format(n);
+  if (!Number.isSafeInteger(n)) return (numberFormat ??= new Intl.NumberFormat('en-US')).format(n);
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return n < 0 || Object.is(n, -0) ? '-' + out : out;
 }
+let numberFormat: Intl.NumberFormat | undefined;
 
 /**
  * Characters string-width counts as one column each, which never join a neighbour into a
