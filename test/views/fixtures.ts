@@ -85,6 +85,21 @@ export function syncAll(store: ClusterStore, now = Date.now()): void {
 /** Let Ink handle input and render: a macrotask (a lone ESC needs longer). */
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The screen once it matches `re` (polled every 10 ms, up to `timeoutMs`), else the last one:
+ * the caller's assert.match then fails with it. For what a view draws after background work
+ * (conflicts recomputed in slices) that one tick may not cover on a slow machine.
+ */
+export async function screenWhen(screen: () => string, re: RegExp, timeoutMs = 3000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let s = screen();
+  while (!re.test(s) && Date.now() < deadline) {
+    await tick(10);
+    s = screen();
+  }
+  return s;
+}
+
 /** Wait until Ink has drawn no new frame for `quietMs` (at most 3 s): a loaded machine draws
  *  later, and sometimes in more or fewer frames, than a fixed wait expects. */
 export async function framesSettled(r: { frames: readonly string[] }, quietMs = 60): Promise<void> {

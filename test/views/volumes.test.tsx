@@ -12,7 +12,7 @@ import { VIEWS } from '../../views/registry.js';
 import { VolumesSelector } from '../../views/selectors/volumes.js';
 import { ShellContext, offer, type ConfirmRequest, type ShellInternals } from '../../views/shell.js';
 import { VolumesView } from '../../views/VolumesView.js';
-import { FakeContexts, pod as plainPod, syncAll, tick } from './fixtures.js';
+import { FakeContexts, pod as plainPod, screenWhen, syncAll, tick } from './fixtures.js';
 
 const keymap = loadKeymap();
 const ESC = '\x1b';
@@ -164,8 +164,7 @@ describe(':volumes', () => {
     s.upsert('volumeattachments', { metadata: meta('csi-cms-node-b'), spec: { attacher: 'ebs.csi.aws.com', nodeName: 'node-b', source: { persistentVolumeName: PV } }, status: { attached: true } } as VolumeAttachment);
     s.upsert('pods', { ...cmsPod('cms-new', 'node-b', 'cms-v2', true, 15), metadata: { ...cmsPod('cms-new', 'node-b', 'cms-v2', true, 15).metadata, resourceVersion: '2' } });
     s.flush();
-    await tick();
-    assert.match(t.screen(), /Volume conflicts — 0 in all namespaces/);
+    assert.match(await screenWhen(t.screen, /Volume conflicts — 0 in all namespaces/), /Volume conflicts — 0 in all namespaces/);
     assert.match(t.screen(), /no volume conflict in all namespaces/);
   });
 
