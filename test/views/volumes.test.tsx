@@ -157,9 +157,11 @@ describe(':volumes', () => {
     const s = t.contexts.store;
     s.remove('pods', 'shop/cms-old');
     s.flush();
-    await tick();
-    // Still a conflict (the attachment is on node-a) until the attachment moves.
-    assert.match(t.screen(), /Volume conflicts — 1 in all namespaces/);
+    // Still a conflict (the attachment is on node-a) until the attachment moves: node-a now
+    // holds it with no pod, a stale attachment (waited for: the same count was on screen before).
+    const stale = await screenWhen(t.screen, /node-a: no pod: stale/);
+    assert.match(stale, /> shop\/cms-data {2}node-a: no pod: stale {2}node-b: cms-new/);
+    assert.match(stale, /Volume conflicts — 1 in all namespaces/);
     s.remove('volumeattachments', VA);
     s.upsert('volumeattachments', { metadata: meta('csi-cms-node-b'), spec: { attacher: 'ebs.csi.aws.com', nodeName: 'node-b', source: { persistentVolumeName: PV } }, status: { attached: true } } as VolumeAttachment);
     s.upsert('pods', { ...cmsPod('cms-new', 'node-b', 'cms-v2', true, 15), metadata: { ...cmsPod('cms-new', 'node-b', 'cms-v2', true, 15).metadata, resourceVersion: '2' } });
