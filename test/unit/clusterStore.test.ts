@@ -39,6 +39,34 @@ test('indexes follow upserts, moves and deletes', () => {
   assert.equal(s.size('pods'), 2);
 });
 
+test('a bucket keeps one key as the key itself, a Set from the second on, down to none', () => {
+  const s = new ClusterStore(0);
+  const raw = (v: string) => (s as unknown as { indexes: Map<string, { map: Map<string, unknown> }> }).indexes.get('podsByNode')!.map.get(v);
+  s.upsert('pods', pod('ns', 'a', '1', 'n1'));
+  assert.equal(raw('n1'), 'ns/a'); // no Set for a lone key
+  assert.deepEqual([...s.byIndex('podsByNode', 'n1')], ['ns/a']);
+  assert.equal(s.byIndex('podsByNode', 'n1').size, 1);
+  assert.deepEqual(s.objectsByIndex('podsByNode', 'n1').map((p) => (p as Pod).metadata.name), ['a']);
+  s.upsert('pods', pod('ns', 'a', '2', 'n1')); // the same key again: still one
+  assert.equal(raw('n1'), 'ns/a');
+  s.upsert('pods', pod('ns', 'b', '1', 'n1'));
+  assert.ok(raw('n1') instanceof Set);
+  assert.deepEqual([...s.byIndex('podsByNode', 'n1')].sort(), ['ns/a', 'ns/b']);
+  s.remove('pods', 'ns/a');
+  assert.deepEqual([...s.byIndex('podsByNode', 'n1')], ['ns/b']);
+  s.remove('pods', 'ns/b');
+  assert.equal(raw('n1'), undefined);
+  assert.equal(s.byIndex('podsByNode', 'n1').size, 0);
+  assert.deepEqual([...s.indexValues('podsByNode')], []);
+  // A lone key moved away and another come: the bucket follows.
+  s.upsert('pods', pod('ns', 'c', '1', 'n1'));
+  s.upsert('pods', pod('ns', 'c', '2', 'n2'));
+  assert.equal(raw('n1'), undefined);
+  assert.equal(raw('n2'), 'ns/c');
+  s.remove('pods', 'ns/zzz'); // unknown: nothing changes
+  assert.deepEqual([...s.byIndex('podsByNode', 'n2')], ['ns/c']);
+});
+
 test('an upsert with the same resourceVersion is not a change', () => {
   const s = new ClusterStore(0);
   s.upsert('pods', pod('shop', 'a', '1'));
