@@ -42,7 +42,7 @@ import {
   type FleetRow,
 } from '../model/fleet.js';
 import type { ClusterStore } from '../store/clusterStore.js';
-import { KubeError, statusError, type KubeClient } from './client.js';
+import { deadline, KubeError, statusError, type KubeClient } from './client.js';
 import { leanObject } from './lean.js';
 import type { Deployment, KubeEvent, Node, Pod } from './types.js';
 
@@ -402,18 +402,20 @@ export class FleetPoller {
   /** GET a JSON answer, counting requests and bytes; the whole exchange has a timeout. */
   private async get<T>(client: KubeClient, path: string, cost: { requests: number; bytes: number }, o: { timeoutMs?: number; accept?: string } = {}): Promise<T> {
     const timeoutMs = o.timeoutMs ?? this.opts.requestTimeoutMs;
-    const whole = AbortSignal.timeout(timeoutMs);
+    const whole = deadline(timeoutMs);
     cost.requests++;
     let text: string;
     let status: number;
     try {
-      const res = await client.raw(path, { accept: o.accept, timeoutMs, signal: whole });
+      const res = await client.raw(path, { accept: o.accept, timeoutMs, signal: whole.signal });
       status = res.status;
       text = await res.text();
     } catch (err) {
       if (err instanceof KubeError) throw err;
-      if (whole.aborted) throw new KubeError(`${client.server} did not answer ${path.split('?')[0]} within ${timeoutMs / 1000}s`, 'timeout');
+      if (whole.timedOut()) throw new KubeError(`${client.server} did not answer ${path.split('?')[0]} within ${timeoutMs / 1000}s`, 'timeout');
       throw asKubeError(err);
+    } finally {
+      whole.clear();
     }
     cost.bytes += Buffer.byteLength(text);
     if (status < 200 || status > 299) throw statusError(status, text, path.split('?')[0]);
