@@ -83,16 +83,16 @@ export class KubeClient {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       headers['Content-Type'] = opts.contentType ?? 'application/json';
     }
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+    // The caller's signal goes on aborting the body after the headers: this one stays linked to
+    // it (callers pass a signal of their own request, not a long-lived one).
+    const headersDue = deadline(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal);
     try {
-      return await fetch(url, { method: opts.method ?? 'GET', headers, body, dispatcher: this.dispatcher, signal });
+      return await fetch(url, { method: opts.method ?? 'GET', headers, body, dispatcher: this.dispatcher, signal: headersDue.signal });
     } catch (e) {
       if (opts.signal?.aborted) throw e;
-      throw networkError(e, this.server, timeout.signal.aborted);
+      throw networkError(e, this.server, headersDue.timedOut());
     } finally {
-      clearTimeout(timer);
+      headersDue.clearTimer();
     }
   }
 
@@ -202,16 +202,48 @@ export function scrubSecrets(s: string): string {
     .replace(/-----BEGIN [^-]+-----[\s\S]*?(-----END [^-]+-----|$)/g, '[redacted key]');
 }
 
+/** A request's signal: aborts after its time, or when the caller's signal does. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  /** Whether the time ran out (not the caller's abort). */
+  timedOut(): boolean;
+  /** Abort it now. */
+  abort(): void;
+  /** Stop the clock (the caller's signal still aborts this one). */
+  clearTimer(): void;
+  /** Done with it: stop the clock and let go of the caller's signal. */
+  clear(): void;
+}
+
 /**
- * A signal that aborts after `ms` (or with `outer`), and its off switch. AbortSignal.timeout
- * cannot be cleared: each request's timer fired long after the answer was read (a 150,000-pod
- * list of 1,500 pages: 1,500 TimeoutError DOMExceptions, stacks captured, ~30 s later, and each
- * signal held until then).
+ * A signal that aborts after `ms` (none: never by itself), or when `outer` does until cleared.
+ * Not AbortSignal.timeout: it cannot be cleared, so each request's timer fired ~30 s after the
+ * answer was read (after a 150,000-pod list of 1,500 pages, 1,500 TimeoutError DOMExceptions
+ * with their stacks). Not AbortSignal.any: each composite stays on its sources' lists of
+ * dependants until V8 collects it, and Node prunes such a list by walking all of it for every
+ * one collected (two composites a page, all on the reflector's signal: ~170 ms of finalizers).
  */
-export function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; clear: () => void } {
+export function deadline(ms: number | undefined, outer?: AbortSignal): Deadline {
   const own = new AbortController();
-  const timer = setTimeout(() => own.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
-  return { signal: outer ? AbortSignal.any([outer, own.signal]) : own.signal, timedOut: () => own.signal.aborted, clear: () => clearTimeout(timer) };
+  let timedOut = false;
+  const timer = ms === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    own.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, ms);
+  const follow = () => own.abort(outer!.reason);
+  if (outer?.aborted) own.abort(outer.reason);
+  else outer?.addEventListener('abort', follow, { once: true });
+  const clearTimer = () => clearTimeout(timer);
+  return {
+    signal: own.signal,
+    timedOut: () => timedOut,
+    abort: () => own.abort(),
+    clearTimer,
+    clear: () => {
+      clearTimer();
+      outer?.removeEventListener('abort', follow);
+    },
+  };
 }
 
 /** What a body that is not the JSON asked for looks like, in a few words. */

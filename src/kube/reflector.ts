@@ -11,7 +11,7 @@
 // - 410 Gone (status or ERROR event) relists; 403 marks the kind forbidden and retries slowly;
 //   other errors back off exponentially with full jitter.
 import type { KubeClient } from './client.js';
-import { KubeError, statusError } from './client.js';
+import { deadline, KubeError, statusError, type Deadline } from './client.js';
 import { lookupOnly } from './intern.js';
 import { leanObject } from './lean.js';
 import { LineSplitter } from './lineSplitter.js';
@@ -194,9 +194,17 @@ export class Reflector {
     const jitter = Math.floor(this.opts.watchTimeoutSeconds * (0.8 + Math.random() * 0.4));
     const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', timeoutSeconds: String(jitter) });
     if (this.resourceVersion) q.set('resourceVersion', this.resourceVersion);
-    const local = new AbortController();
-    const signal = AbortSignal.any([this.abort.signal, local.signal]);
-    const res = await this.client.raw(`${this.path}?${q}`, { signal, timeoutMs: this.opts.requestTimeoutMs });
+    // This watch's own signal: aborted by the reflector's stop, or by the silence timer below.
+    const local = deadline(undefined, this.abort.signal);
+    try {
+      await this.streamWatch(q, local);
+    } finally {
+      local.clear();
+    }
+  }
+
+  private async streamWatch(q: URLSearchParams, local: Deadline): Promise<void> {
+    const res = await this.client.raw(`${this.path}?${q}`, { signal: local.signal, timeoutMs: this.opts.requestTimeoutMs });
     if (res.status === 410) {
       await res.body?.cancel();
       throw new GoneError();

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -41,15 +42,34 @@ test('deadline: aborts with a TimeoutError after its time, not once cleared, and
 
   const outer = new AbortController();
   const both = deadline(10_000, outer.signal);
+  assert.equal(getEventListeners(outer.signal, 'abort').length, 1);
   outer.abort();
   assert.equal(both.signal.aborted, true);
   assert.equal(both.timedOut(), false); // aborted by the caller, not by the time
   both.clear();
+
+  const other = new AbortController();
+  const unlinked = deadline(undefined, other.signal);
+  unlinked.clear();
+  assert.equal(getEventListeners(other.signal, 'abort').length, 0);
+  other.abort();
+  assert.equal(unlinked.signal.aborted, false); // cleared: no longer follows it
+  assert.equal(deadline(undefined, other.signal).signal.aborted, true); // already aborted
 });
+
+/** Composite signals (AbortSignal.any) that Node keeps on a source signal, where it can tell. */
+function dependants(signal: AbortSignal): number {
+  const sym = Object.getOwnPropertySymbols(signal).find((x) => x.description === 'kDependantSignals');
+  return sym ? ((signal as unknown as Record<symbol, Set<unknown> | undefined>)[sym]?.size ?? 0) : 0;
+}
 
 test('text, bytes and streamed leave no timer behind; a slow answer is a timeout', async () => {
   const server = http.createServer((req, res) => {
     if (req.url === '/slow') setTimeout(() => res.end('{}'), 1000);
+    else if (req.url === '/dribble') {
+      res.write('{"items":[');
+      setTimeout(() => res.end(']}'), 2000);
+    }
     else res.end('{"items":[]}');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -78,6 +98,19 @@ test('text, bytes and streamed leave no timer behind; a slow answer is a timeout
     );
     assert.deepEqual(streamed, { result: 12, left: 0 });
     await assert.rejects(client.text('/slow', { timeoutMs: 100 }), (e: unknown) => e instanceof KubeError && e.kind === 'timeout');
+
+    // A long-lived caller's signal (a reflector's) keeps nothing of the requests made with it.
+    const stop = new AbortController();
+    for (let i = 0; i < 5; i++) await client.bytes(`/page${i}`, { signal: stop.signal });
+    await client.text('/t', { signal: stop.signal });
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+    assert.equal(dependants(stop.signal), 0);
+    // ... and still stops a body being read, after the headers came.
+    const reading = client.streamed('/dribble', async (chunks) => {
+      for await (const _ of chunks) stop.abort();
+      return 'read to the end';
+    }, { signal: stop.signal });
+    await assert.rejects(reading);
   } finally {
     server.closeAllConnections();
     server.close();
