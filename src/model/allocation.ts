@@ -794,10 +794,15 @@ export class NodeAllocationIndex {
   /** Add or replace a pod (watch ADDED / MODIFIED); `key` is its objectKey (the store's key). */
   upsertPod(pod: Pod, key = objectKey(pod)): void {
     const old = this.pods.get(key);
-    if (old) this.apply(old, -1n);
     this.pods.set(key, pod);
-    this.apply(pod, 1n);
     this.version++;
+    // Most events change a pod's status only: the same node, the same figures (shared by its
+    // replicas). Its node's sums and row then stay the very same objects; taken out and put
+    // back, every event made new BigInt sums and a new row that lived until the node's next
+    // event, long enough to reach V8's old generation and die there.
+    if (old && countedNodeOf(old) === countedNodeOf(pod) && resourceProfile(old).figures === resourceProfile(pod).figures) return;
+    if (old) this.apply(old, -1n);
+    this.apply(pod, 1n);
   }
 
   /** Remove a pod by its store key ("namespace/name"). */

@@ -290,6 +290,18 @@ describe('NodeAllocationIndex', () => {
     assert.deepEqual(idx.nodeDetail('n1')?.pods.length, 0);
   });
 
+  test("a status-only change leaves its node's row the same object (its sums untouched)", () => {
+    const idx = new NodeAllocationIndex();
+    idx.upsertNode(N1);
+    for (const p of NODE_PODS) idx.upsertPod(p);
+    const row = idx.rows()[0];
+    const v = idx.version;
+    idx.upsertPod({ ...NODE_PODS[0], status: { ...NODE_PODS[0].status, reason: 'still running' } });
+    assert.equal(idx.version, v + 1); // readers of the pod see the change
+    assert.equal(idx.rows()[0], row); // not rebuilt
+    assert.equal(idx.pod(`${NODE_PODS[0].metadata.namespace}/${NODE_PODS[0].metadata.name}`)?.status.reason, 'still running');
+  });
+
   test('pods missing requests/limits, cluster-wide', () => {
     const idx = new NodeAllocationIndex();
     for (const p of NODE_PODS) idx.upsertPod(p);
@@ -330,10 +342,20 @@ describe('NodeAllocationIndex', () => {
     let usage = new Map<string, NodeUsage>();
     for (let step = 0; step < 1500; step++) {
       const x = r();
-      if (x < 0.5) {
+      if (x < 0.4) {
         const p = mkPod(`p${Math.floor(r() * 60)}`);
         pods.set(`${p.metadata.namespace}/${p.metadata.name}`, p);
         idx.upsertPod(p);
+      } else if (x < 0.5) {
+        // A status-only change (the same spec object): it may stop or start counting.
+        const keys = [...pods.keys()];
+        if (keys.length) {
+          const k = pick(r, keys);
+          const old = pods.get(k)!;
+          const p = { ...old, status: { ...old.status, phase: pick(r, ['Running', 'Pending', 'Succeeded', 'Failed']) } } as Pod;
+          pods.set(k, p);
+          idx.upsertPod(p);
+        }
       } else if (x < 0.75) {
         const keys = [...pods.keys()];
         if (keys.length) {
