@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { USAGE, UsageError, parseCliArgs, type CliOptions } from './app/args.js';
+import { allocateYoung } from './app/heapGrowth.js';
 import { TerminalGuard } from './app/terminal.js';
 import { ConfigError, configForContext, loadKubeconfig } from './config/kubeconfig.js';
 import { KeymapError, loadKeymap, userKeymapPath } from './keys/keymap.js';
@@ -137,6 +138,7 @@ async function main(argv: string[]): Promise<void> {
     throw e;
   }
 
+  allocateYoung(); // before the first list (src/app/heapGrowth.ts)
   // Namespace scope: -n, else all with -A, else the context's namespace, else all.
   const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? context.namespace);
   const contexts = new ContextManager(loaded, { namespace, warm: opts.warmContexts });

@@ -4,12 +4,20 @@
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { BUSY_SECONDS, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
+import { allocateYoung, BUSY_SECONDS, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
 import type { ClusterStore, SyncPhase } from '../../src/store/clusterStore.js';
 
 test("this Node's V8 has --heap-growing-percent", () => {
   const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
   assert.match(out, /--heap-growing-percent \(specifies heap growing factor/);
+});
+
+test("this Node's V8 has --allocation-site-pretenuring, and allocateYoung turns it off", () => {
+  const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+  assert.match(out, /--allocation-site-pretenuring \(pretenure with allocation sites\)/);
+  const set: string[] = [];
+  allocateYoung((f) => set.push(f));
+  assert.deepEqual(set, ['--no-allocation-site-pretenuring']);
 });
 
 /** A store as the steering reads it: its change counter and the pods' sync phase. */
