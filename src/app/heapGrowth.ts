@@ -27,7 +27,8 @@ import type { ClusterStore } from '../store/clusterStore.js';
  * In 240 s of churn, two runs each: 2 and 2 full GCs against 5 and 35, peak RSS ~650 against
  * 774 and 575 MB; the sync as long (33 s against 32, three alternating starts each).
  */
-export function allocateYoung(setFlags: (flags: string) => void = setFlagsFromString): void {
+export function allocateYoung(setFlags: (flags: string) => void = setFlagsFromString, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.KFLEET_PRETENURE === '1') return; // V8's default kept (to compare)
   setFlags('--no-allocation-site-pretenuring');
 }
 

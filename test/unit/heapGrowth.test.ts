@@ -16,8 +16,10 @@ test("this Node's V8 has --allocation-site-pretenuring, and allocateYoung turns 
   const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
   assert.match(out, /--allocation-site-pretenuring \(pretenure with allocation sites\)/);
   const set: string[] = [];
-  allocateYoung((f) => set.push(f));
+  allocateYoung((f) => set.push(f), {});
   assert.deepEqual(set, ['--no-allocation-site-pretenuring']);
+  allocateYoung((f) => set.push(f), { KFLEET_PRETENURE: '1' }); // the switch to compare: V8's default
+  assert.equal(set.length, 1);
 });
 
 /** A store as the steering reads it: its change counter and the pods' sync phase. */
