@@ -55,7 +55,7 @@ describe('static: the write paths', () => {
       hits.map((h) => h.replace(/:\d+:/, ':')),
       [
         "src/kube/client.ts: method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';",
-        "src/kube/client.ts: return await fetch(url, { method: opts.method ?? 'GET', headers, body, dispatcher: this.dispatcher, signal });",
+        "src/kube/client.ts: return await fetch(url, { method: opts.method ?? 'GET', headers, body, dispatcher: this.dispatcher, signal: headersDue.signal });",
       ],
     );
   });
