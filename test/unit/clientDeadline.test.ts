@@ -5,8 +5,8 @@ import { createHook } from 'node:async_hooks';
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
-import { deadline, KubeClient, KubeError } from '../../src/kube/client.js';
+import { deadline, KubeError } from '../../src/kube/client.js';
+import { localClient } from '../helpers/localClient.js';
 
 /** A request timeout no other timer has (undici keeps its own for the connection). */
 const TIMEOUT_MS = 12_345;
@@ -74,14 +74,7 @@ test('text, bytes and streamed leave no timer behind; a slow answer is a timeout
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  const client = new KubeClient(kc, 'x');
+  const client = localClient(port);
   try {
     await client.text('/warm'); // the connection pool's own timers, made once
     // With AbortSignal.timeout each call left its 30 s timer running (unref'd, so only a hook sees it).

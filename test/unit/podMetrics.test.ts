@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, KubeError } from '../../src/kube/client.js';
+import { KubeError } from '../../src/kube/client.js';
+import { localClient } from '../helpers/localClient.js';
 import { ListPageError } from '../../src/kube/listPage.js';
 import { PodMetricsReader, readPodMetrics } from '../../src/kube/podMetrics.js';
 import { quantityNumber } from '../../src/model/quantity.js';
@@ -78,18 +78,6 @@ test('quantities: the forms read from the bytes equal the exact parse; the other
   forms.forEach((q, i) => assert.deepEqual(m.get(`n/p${i}`)!.usage, [quantityNumber(q, 'nano'), quantityNumber(q, 'unit')], `"${q}"`));
 });
 
-/** A client for a plain-HTTP server on this machine. */
-function clientFor(port: number): KubeClient {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'x' }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-    currentContext: 'ctx',
-  });
-  return new KubeClient(kc, 'ctx');
-}
-
 async function serve(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -119,7 +107,7 @@ test('over HTTP: a body sent in slow pieces is read whole; a 403 and a connectio
     next();
   });
   try {
-    const client = clientFor(s.port);
+    const client = localClient(s.port);
     const m = await client.streamed('/apis/metrics.k8s.io/v1beta1/pods', readPodMetrics);
     assert.deepEqual(m.get('b/p2')!.usage, [1_500_000, 2_147_483_648, 1_000_000, 1024]);
     await assert.rejects(client.streamed('/forbidden', readPodMetrics), (e) => e instanceof KubeError && e.kind === 'forbidden');
