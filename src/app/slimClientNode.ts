@@ -6,28 +6,15 @@
 // stand-in (clientNodeGenStandIn.ts) that says so if it is ever used. bin/kfleet.js installs it
 // before the CLI loads; without it (KFLEET_SLIM_CLIENT=0, or a Node without module hooks)
 // the library loads whole and works the same.
-import { registerHooks } from 'node:module';
+import { resolveHookInstaller } from './resolveHook.js';
 
 const CONFIG_MODULE = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/;
 
-let installed: boolean | undefined;
-
 /** Install the hook (once). False when this Node has no module hooks or it is switched off. */
-export function installSlimClientNode(): boolean {
-  if (installed !== undefined) return installed;
-  installed = false;
-  if (process.env.KFLEET_SLIM_CLIENT === '0') return installed;
-  try {
-    const standIn = import.meta.resolve('./clientNodeGenStandIn.js');
-    registerHooks({
-      resolve(specifier, context, nextResolve) {
-        if (specifier === './gen/index.js' && CONFIG_MODULE.test(context.parentURL ?? '')) return { url: standIn, shortCircuit: true };
-        return nextResolve(specifier, context);
-      },
-    });
-    installed = true;
-  } catch {
-    // no module hooks in this Node: the library loads whole
-  }
-  return installed;
-}
+export const installSlimClientNode = resolveHookInstaller('KFLEET_SLIM_CLIENT', () => {
+  const standIn = import.meta.resolve('./clientNodeGenStandIn.js');
+  return (specifier, context, nextResolve) => {
+    if (specifier === './gen/index.js' && CONFIG_MODULE.test(context.parentURL ?? '')) return { url: standIn, shortCircuit: true };
+    return nextResolve(specifier, context);
+  };
+});

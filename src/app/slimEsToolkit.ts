@@ -6,37 +6,22 @@
 // bin/kfleet.js installs it before the CLI loads; without it (KFLEET_SLIM_ESTOOLKIT=0, a Node
 // without module hooks, or another es-toolkit layout) Ink loads the barrel as it is.
 import { existsSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { resolveHookInstaller } from './resolveHook.js';
 
 const INK_MODULE = /[\\/]ink[\\/]build[\\/]ink\.js$/;
 /** Where es-toolkit keeps the barrel's throttle, from its public `compat/throttle` entry. */
 const THROTTLE_FROM_ENTRY = '../dist/compat/function/throttle.mjs';
 
-let installed: boolean | undefined;
-
 /** Install the hook (once). False when this Node has no module hooks or it is switched off. */
-export function installSlimEsToolkit(): boolean {
-  if (installed !== undefined) return installed;
-  installed = false;
-  if (process.env.KFLEET_SLIM_ESTOOLKIT === '0') return installed;
-  try {
-    registerHooks({
-      resolve(specifier, context, nextResolve) {
-        if (specifier === 'es-toolkit/compat' && INK_MODULE.test(context.parentURL ?? '')) {
-          try {
-            const url = new URL(THROTTLE_FROM_ENTRY, nextResolve('es-toolkit/compat/throttle', context).url);
-            if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
-          } catch {
-            // another es-toolkit: the barrel, as Ink asks
-          }
-        }
-        return nextResolve(specifier, context);
-      },
-    });
-    installed = true;
-  } catch {
-    // no module hooks in this Node
+export const installSlimEsToolkit = resolveHookInstaller('KFLEET_SLIM_ESTOOLKIT', () => (specifier, context, nextResolve) => {
+  if (specifier === 'es-toolkit/compat' && INK_MODULE.test(context.parentURL ?? '')) {
+    try {
+      const url = new URL(THROTTLE_FROM_ENTRY, nextResolve('es-toolkit/compat/throttle', context).url);
+      if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
+    } catch {
+      // another es-toolkit: the barrel, as Ink asks
+    }
   }
-  return installed;
-}
+  return nextResolve(specifier, context);
+});
