@@ -235,3 +235,46 @@ export function sameJson(a: unknown, b: unknown): boolean {
   for (const k in y) if (Object.hasOwn(y, k)) keys--;
   return keys === 0;
 }
+
+/**
+ * `fresh` with every part equal to the same part of `held` (the version of the object already
+ * held) replaced by held's, in place; `held` itself if all of it is equal. A watch event is a
+ * whole object, and JSON.parse gives all of it fresh strings and objects: a pod whose readiness
+ * flipped would keep a new copy of its name, uid, IP and unchanged statuses. Taking held's
+ * parts lets the fresh copies die young instead of moving into V8's old generation with the
+ * new version (under churn they were most of what brought full GCs). Plain data only (JSON-like
+ * values, as the lean pods and nodes are); parts of `fresh` that are shared values may have
+ * their own parts replaced by equal ones, which no reader can see.
+ */
+export function adoptEqual<T>(fresh: T, held: T): T {
+  return adopt(fresh, held) as T;
+}
+
+function adopt(f: unknown, h: unknown): unknown {
+  if (f === h) return h; // equal strings, numbers, booleans; the same object
+  if (typeof f !== 'object' || f === null || typeof h !== 'object' || h === null) return f;
+  if (Array.isArray(f)) {
+    if (!Array.isArray(h)) return f;
+    let same = f.length === h.length;
+    for (let i = 0; i < f.length; i++) {
+      const x = i < h.length ? adopt(f[i], h[i]) : f[i];
+      if (x !== f[i]) f[i] = x;
+      if (x !== h[i]) same = false;
+    }
+    return same ? h : f;
+  }
+  if (Array.isArray(h)) return f;
+  const fo = f as Record<string, unknown>;
+  const ho = h as Record<string, unknown>;
+  let same = true;
+  let keys = 0;
+  for (const k in fo) {
+    const x = adopt(fo[k], ho[k]);
+    if (x !== fo[k]) fo[k] = x;
+    if (x !== ho[k] || (x === undefined && !(k in ho))) same = false;
+    keys++;
+  }
+  if (!same) return f;
+  for (const k in ho) if (Object.hasOwn(ho, k)) keys--;
+  return keys === 0 ? h : f;
+}

@@ -12,7 +12,7 @@
 //   other errors back off exponentially with full jitter.
 import type { KubeClient } from './client.js';
 import { deadline, KubeError, statusError, type Deadline } from './client.js';
-import { lookupOnly } from './intern.js';
+import { adoptEqual, lookupOnly } from './intern.js';
 import { leanObject } from './lean.js';
 import { LineSplitter } from './lineSplitter.js';
 import { withoutManagedFields } from './managedFields.js';
@@ -52,6 +52,9 @@ class GoneError extends Error {}
 
 /** Time spent applying watch events before the event loop gets a turn. */
 const WATCH_SLICE_MS = 8;
+
+/** Kinds whose lean objects are plain data all through (lean.ts), which adoptEqual can walk. */
+const PLAIN_LEAN_KINDS: ReadonlySet<ResourceKind> = new Set(['pods', 'nodes']);
 
 export class Reflector {
   private readonly opts: Required<Omit<ReflectorOptions, 'namespace'>> & { namespace?: string };
@@ -261,7 +264,9 @@ export class Reflector {
         this.check(obj, 'watch');
         obj.kind ??= RESOURCES[this.kind].objectKind;
         const lean = lookupOnly(() => leanObject(this.kind, obj));
-        this.store.upsert(this.kind, lean);
+        // A changed pod or node keeps the parts of its held version that did not change.
+        const held = ev.type === 'MODIFIED' && PLAIN_LEAN_KINDS.has(this.kind) ? this.store.get(this.kind, objectKey(lean)) : undefined;
+        this.store.upsert(this.kind, held ? adoptEqual(lean, held) : lean);
         break;
       }
       case 'DELETED':

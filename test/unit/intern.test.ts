@@ -2,7 +2,7 @@
 // parts too; the tables are bounded yet keep what is in use; a hash collision shares nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GENERATION, hash, hashJson, lookupOnly, sameJson, share, sharedSizes, str } from '../../src/kube/intern.js';
+import { GENERATION, adoptEqual, hash, hashJson, lookupOnly, sameJson, share, sharedSizes, str } from '../../src/kube/intern.js';
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -109,4 +109,56 @@ test('equal values are the same in any key order; a missing, extra or different 
   assert.equal(sameJson({ a: [1, 2] }, { a: [2, 1] }), false);
   assert.equal(sameJson({ a: [] }, { a: {} }), false);
   assert.equal(sameJson({ a: undefined }, {}), false);
+});
+
+test("a changed object takes its held version's equal parts, and reads exactly as it came", () => {
+  const held = {
+    metadata: { name: 'web-1', uid: 'u1', resourceVersion: '10', labels: { app: 'web' } },
+    spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] },
+    status: {
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 't1' }],
+      containerStatuses: [
+        { name: 'a', ready: true, state: { running: { startedAt: 's1' } } },
+        { name: 'b', ready: true, state: { running: { startedAt: 's2' } } },
+      ],
+      podIP: '10.0.0.1',
+    },
+  };
+  // The readiness of container a flipped (as a watch event brings it: all of it new).
+  const fresh = copy(held);
+  fresh.metadata.resourceVersion = '11';
+  fresh.status.conditions[0]!.status = 'False';
+  fresh.status.conditions[0]!.lastTransitionTime = 't2';
+  fresh.status.containerStatuses[0]!.ready = false;
+  const expected = copy(fresh);
+  const got = adoptEqual(fresh, held);
+  assert.deepEqual(got, expected, 'reads as the event said');
+  assert.notEqual(got, held);
+  assert.equal(got.spec, held.spec, 'an unchanged spec is the held one');
+  assert.equal(got.metadata.labels, held.metadata.labels);
+  assert.equal(got.status.containerStatuses[1], held.status.containerStatuses[1], 'an unchanged status is the held one');
+  assert.equal(got.status.containerStatuses[0]!.state, held.status.containerStatuses[0]!.state, "a changed status keeps its unchanged state");
+  assert.notEqual(got.status.conditions, held.status.conditions);
+  assert.notEqual(got.status.containerStatuses[0], held.status.containerStatuses[0]);
+  assert.equal(held.status.containerStatuses[0]!.ready, true, 'the held version is left as it was');
+
+  // All equal: the held version itself. Any key more, less or different: not.
+  assert.equal(adoptEqual(copy(held), held), held);
+  const withMore = { ...copy(held.status.containerStatuses[1]!), started: true };
+  assert.notEqual(adoptEqual(withMore, held.status.containerStatuses[1]), held.status.containerStatuses[1]);
+  const { podIP: _ip, ...withLess } = copy(held.status);
+  assert.deepEqual(adoptEqual(withLess, held.status), { conditions: held.status.conditions, containerStatuses: held.status.containerStatuses });
+  assert.notEqual(adoptEqual(withLess, held.status), held.status);
+  const undefinedVsMissing = { name: 'b', ready: true, state: held.status.containerStatuses[1]!.state, extra: undefined };
+  assert.notEqual(adoptEqual(undefinedVsMissing, held.status.containerStatuses[1]), held.status.containerStatuses[1]);
+  const shorter = adoptEqual(copy(held.spec.containers).slice(0, 1), held.spec.containers);
+  assert.deepEqual(shorter, [{ name: 'a', image: 'a:1' }]);
+  assert.equal(shorter[0], held.spec.containers[0]);
+  const longer = adoptEqual([...copy(held.spec.containers), { name: 'c', image: 'c:1' }], held.spec.containers);
+  assert.equal(longer.length, 3);
+  assert.equal(longer[1], held.spec.containers[1]);
+  const arrayLike = { a: { 0: 1 } } as unknown as { a: number[] };
+  const arrayGot = adoptEqual({ a: [1] }, arrayLike);
+  assert.notEqual(arrayGot.a, arrayLike.a, 'an array is not an object with the same entries');
+  assert.deepEqual(arrayGot, { a: [1] });
 });
