@@ -8,6 +8,7 @@ import { KubeError } from '../../src/kube/client.js';
 import { localClient } from '../helpers/localClient.js';
 import { ListPageError } from '../../src/kube/listPage.js';
 import { PodMetricsReader, readPodMetrics } from '../../src/kube/podMetrics.js';
+import type { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { quantityNumber } from '../../src/model/quantity.js';
 
 const item = (ns: string, name: string, cpu: string, memory: string) => ({
@@ -76,6 +77,60 @@ test('quantities: the forms read from the bytes equal the exact parse; the other
   const items = forms.map((q, i) => ({ metadata: { namespace: 'n', name: `p${i}` }, containers: [{ name: 'c', usage: { cpu: q, memory: q } }] }));
   const m = readInChunks(bytes({ items }), 7);
   forms.forEach((q, i) => assert.deepEqual(m.get(`n/p${i}`)!.usage, [quantityNumber(q, 'nano'), quantityNumber(q, 'unit')], `"${q}"`));
+});
+
+test("a poll read after another gives what a first poll would, whatever changed; the same pods in the same order look no key up", () => {
+  type Pod = { ns?: string; name: string; containers: [string, string][] };
+  const answer = (pods: Pod[]) =>
+    bytes({ items: pods.map((p) => ({ metadata: { ...(p.ns === undefined ? {} : { namespace: p.ns }), name: p.name }, containers: p.containers.map(([name, cpu]) => ({ name, usage: { cpu, memory: '1Mi' } })) })) });
+  const read = (b: Uint8Array, previous?: PodMetricsTable) => {
+    const r = new PodMetricsReader(previous);
+    for (let i = 0; i < b.length; i += 97) r.push(b.subarray(i, i + 97));
+    return r.end();
+  };
+  const entries = (t: PodMetricsTable) => [...t.keys()].sort().map((k) => [k, t.get(k)]);
+  const first: Pod[] = [
+    { ns: 'a', name: 'p1', containers: [['app', '1m'], ['sidecar', '2m']] },
+    { ns: 'a', name: 'p10', containers: [['app', '3m']] },
+    { ns: 'a', name: 'p2', containers: [['app', '4m']] },
+    { ns: 'b', name: 'pé', containers: [['app', '5m']] },
+    { name: 'no-namespace', containers: [['app', '6m']] },
+    { ns: 'c', name: 'q', containers: [['a\\"b', '7m']] },
+  ];
+  const base = read(answer(first));
+  const changes: [string, Pod[]][] = [
+    ['the same pods, other figures', first.map((p) => ({ ...p, containers: p.containers.map(([n]) => [n, '9m'] as [string, string]) }))],
+    ['a pod new in the middle', [first[0]!, { ns: 'a', name: 'p15', containers: [['app', '1m']] }, ...first.slice(1)]],
+    ['a pod gone', [first[0]!, ...first.slice(2)]],
+    ['the first and last gone', first.slice(1, -1)],
+    ['another order', [...first].reverse()],
+    ['a key one longer than expected', [{ ns: 'a', name: 'p1x', containers: [['app', '1m']] }, ...first.slice(1)]],
+    ['containers renamed, added, removed', [{ ...first[0]!, containers: [['app', '1m'], ['sidecar2', '2m']] }, { ...first[1]!, containers: [['app', '1m'], ['new', '1m']] }, { ...first[2]!, containers: [] }, ...first.slice(3)]],
+    ['nothing', []],
+  ];
+  for (const [what, pods] of changes) {
+    const next = read(answer(pods), base);
+    assert.deepEqual(entries(next), entries(read(answer(pods))), what);
+    // Each table still reads its own figures (the next shares the slots).
+    assert.deepEqual(entries(base), entries(read(answer(first))), `${what}: the earlier table`);
+    // And a third poll, after this one.
+    assert.deepEqual(entries(read(answer(first), next)), entries(base), `${what}: back to the first`);
+  }
+  // The same pods again: every key checked against the bytes, none made and looked up.
+  const index = base.slots.index;
+  let lookups = 0;
+  const get = index.get.bind(index);
+  index.get = (k) => (lookups++, get(k));
+  let again: PodMetricsTable;
+  try {
+    again = read(answer(first), base);
+  } finally {
+    index.get = get;
+  }
+  // (A pod whose name is not plain ASCII, or has an escape, is looked up the long way.)
+  assert.equal(lookups, 1, 'only b/pé looked up');
+  assert.deepEqual(entries(again), entries(base));
+  assert.equal(again.containers('a/p1'), base.containers('a/p1'), "the containers' names are the previous list");
 });
 
 async function serve(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
