@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { loadKubeconfig, configForContext } from '../../src/config/kubeconfig.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { ClusterConnection } from '../../src/kube/connection.js';
-import { RESOURCE_KINDS, type ResourceKind } from '../../src/kube/types.js';
+import { leanObject } from '../../src/kube/lean.js';
+import { RESOURCE_KINDS, objectKey, type ResourceKind } from '../../src/kube/types.js';
 import { startSim, type SimHandle, type SimState } from '../../src/sim/launch.js';
 import type { ClusterStore } from '../../src/store/clusterStore.js';
 
@@ -106,6 +107,17 @@ test('with churn and every fault on, the store ends equal to the server', async 
   );
   for (const k of RESOURCE_KINDS) assert.deepEqual(storeState(conn.store, k), serverState(server, k), k);
   assert.ok(conn.store.size('pods') > 20, 'the incident scenario has pods');
+  // Pods and nodes changed by watch events keep their held versions' equal parts (adoptEqual):
+  // each reads exactly as the server's object leaned afresh.
+  const client = clientFor(sim);
+  for (const kind of ['pods', 'nodes'] as const) {
+    const { items } = await client.json<{ items: Record<string, unknown>[] }>(`/api/v1/${kind}`);
+    assert.equal(items.length, conn.store.size(kind));
+    for (const raw of items) {
+      const fresh = leanObject(kind, raw);
+      assert.deepEqual(conn.store.get(kind, objectKey(fresh)), fresh, `${kind} ${objectKey(fresh)}`);
+    }
+  }
   assert.ok(sawStale, 'dropped watches marked the data stale');
   assert.ok(sawBackoff, '410s and 500s went through relist or backoff');
 });
