@@ -57,21 +57,10 @@ const line = (label: string, value: string) => console.log(`${label.padEnd(52)} 
 
 console.log(`kfleet views bench · ${N_PODS.toLocaleString('en-US')} pods / ${N_NODES.toLocaleString('en-US')} nodes · node ${process.version} · React ${process.env.NODE_ENV === 'production' ? 'production' : 'development'} · Ink caches ${inkCaches.output && inkCaches.stringWidth ? 'on' : 'off'} · load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
-/** The generator leaves workload status empty (no controllers run here): mark them rolled out. */
-function settled(kind: string, o: any): unknown {
-  if (kind !== 'deployments') return o;
-  const n = o.spec.replicas ?? 1;
-  const conditions = [
-    { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
-    { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
-  ];
-  return { ...o, status: { observedGeneration: o.metadata.generation ?? 1, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n, conditions } };
-}
-
 // ---- cluster ----
 let t0 = performance.now();
 // Notices only on flush(): the bench times each batch itself.
-const store = generatedCluster({ pods: N_PODS, nodes: N_NODES, synced: true, context: 'bench', prepare: settled });
+const store = generatedCluster({ pods: N_PODS, nodes: N_NODES, synced: true, context: 'bench' });
 line(`store filled (${store.size('pods').toLocaleString('en-US')} pods)`, `${f(performance.now() - t0)} ms, heap ${mb()} MB`);
 
 const contexts = singleContext(store, 'bench');

@@ -41,6 +41,31 @@ test('generated: N nodes and M pods of realistic size, owned by ReplicaSets, pag
   }
 });
 
+test('generated without controllers: each deployment carries the status of a finished rollout (kubectl agrees)', async () => {
+  const sim = await startSim({ scenario: 'generated', nodes: 20, pods: 300, controllers: false });
+  try {
+    const rows = (await kubectl(sim.kubeconfigPath, ['get', 'deploy', '-A', '--no-headers'])).trim().split('\n');
+    const rs = JSON.parse(await kubectl(sim.kubeconfigPath, ['get', 'rs', '-A', '-o', 'json'])).items;
+    assert.equal(rows.length, rs.length);
+    let pods = 0;
+    for (const row of rows) {
+      // NAMESPACE NAME READY UP-TO-DATE AVAILABLE AGE
+      const [, , ready, upToDate, available, age] = row.split(/\s+/);
+      const [have, want] = ready!.split('/').map(Number);
+      assert.ok(want! >= 1 && have === want, row);
+      assert.equal(Number(upToDate), want, row);
+      assert.equal(Number(available), want, row);
+      assert.equal(age, '3d', row);
+      pods += want!;
+    }
+    assert.equal(pods, 300);
+    const [ns, name] = rows[0]!.split(/\s+/);
+    assert.match(await kubectl(sim.kubeconfigPath, ['rollout', 'status', '-n', ns!, `deploy/${name}`, '--timeout=5s']), /successfully rolled out/);
+  } finally {
+    await sim.stop();
+  }
+});
+
 test('churn changes the cluster at the given rate and quiesce stops it', async () => {
   const s = await startSimServer({ scenario: 'healthy' });
   try {

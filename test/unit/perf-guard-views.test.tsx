@@ -23,8 +23,12 @@ const keymap = loadKeymap();
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 afterEach(() => cleanup());
 
-/** A generated cluster, synced, as the reflectors leave it. */
-const clusterStore = (pods: number, nodes: number): ClusterStore => generatedCluster({ pods, nodes, seed: 7, synced: true });
+/**
+ * A generated cluster, synced, as the reflectors leave it, with every deployment's status
+ * taken off (not rolled out): the rollouts index then reads every pod, its worst case.
+ */
+const clusterStore = (pods: number, nodes: number): ClusterStore =>
+  generatedCluster({ pods, nodes, seed: 7, synced: true, prepare: (kind, raw) => (kind === 'deployments' ? { ...(raw as object), status: {} } : raw) });
 
 /** Counts store reads: get() calls, and list() calls per kind. */
 function countReads(store: ClusterStore) {

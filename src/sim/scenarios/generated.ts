@@ -81,6 +81,16 @@ export function generated(store: Store, opts: { nodes?: number; pods?: number })
     const deploy = store.load('deployments', {
       metadata: { name: app, namespace: ns, creationTimestamp: created, labels, generation: 1, annotations: { 'deployment.kubernetes.io/revision': '1' } },
       spec: { replicas, selector: { matchLabels: labels }, template: tpl, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 },
+      // What the deployment controller writes once the rollout is done (its ReplicaSet's pods,
+      // below, are all ready): without it every deployment read as never rolled out (kubectl
+      // get deploy: 0/N ready), against the ReplicaSet's own status.
+      status: {
+        observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
+        conditions: [
+          { type: 'Available', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+          { type: 'Progressing', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${app}-${hash}" has successfully progressed.` },
+        ],
+      },
     });
     const podLabels = { ...labels, 'pod-template-hash': hash };
     const rs = store.load('replicasets', {
