@@ -21,6 +21,26 @@ test("keys come out in kubectl's order: namespace first, then name", () => {
   assert.equal(list.toArray().length, 6);
 });
 
+test('compareKeys orders as comparing the namespace and then the name as strings', () => {
+  // The definition, with the parts sliced out (what compareKeys did before it compared in place).
+  const bySlices = (a: string, b: string) => {
+    const ia = a.indexOf('/');
+    const ib = b.indexOf('/');
+    const na = ia < 0 ? '' : a.slice(0, ia);
+    const nb = ib < 0 ? '' : b.slice(0, ib);
+    if (na !== nb) return na < nb ? -1 : 1;
+    const ra = a.slice(ia + 1);
+    const rb = b.slice(ib + 1);
+    return ra < rb ? -1 : ra > rb ? 1 : 0;
+  };
+  const next = rng(11);
+  const alphabet = ['a', 'b', '-', '.', '0', '9', 'z', '/', 'é', '\u{1F600}'];
+  const word = () => Array.from({ length: Math.floor(next() * 6) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+  const keys = ['', '/', 'a', 'a/', '/a', 'ab/c', 'a/bc', 'a-b/c', 'ns/pod-9', 'ns/pod-10', 'ns/pod-1'];
+  for (let i = 0; i < 400; i++) keys.push(word(), `${word()}/${word()}`);
+  for (const a of keys) for (const b of keys) assert.equal(compareKeys(a, b), bySlices(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+});
+
 test('random adds and deletes over several chunks match a sorted array after every step', () => {
   const next = rng(7);
   const key = () => `ns-${Math.floor(next() * 7)}/pod-${Math.floor(next() * 5000)}`;

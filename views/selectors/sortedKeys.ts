@@ -1,16 +1,32 @@
 // Store keys in kubectl's order (namespace, then name), and a sorted list of them that takes
 // one key in or out in O(log n + chunk) without copying or moving the whole list.
 
-/** Order of "namespace/name" keys: by namespace, then name (kubectl's order). */
+/**
+ * Order of "namespace/name" keys: by namespace, then name (kubectl's order); a key without a
+ * "/" has namespace "". Compared in place, code unit by code unit as `<` compares strings:
+ * slicing out the two parts made four strings a comparison, ~2 KB for each pod key a sorted
+ * list took in or looked up under churn (a binary search is ~17 comparisons at 150,000 pods).
+ */
 export function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
   const ia = a.indexOf('/');
   const ib = b.indexOf('/');
-  const na = ia < 0 ? '' : a.slice(0, ia);
-  const nb = ib < 0 ? '' : b.slice(0, ib);
-  if (na !== nb) return na < nb ? -1 : 1;
-  const ra = a.slice(ia + 1);
-  const rb = b.slice(ib + 1);
-  return ra < rb ? -1 : ra > rb ? 1 : 0;
+  const nsA = ia < 0 ? 0 : ia;
+  const nsB = ib < 0 ? 0 : ib;
+  const byNamespace = compareRanges(a, 0, nsA, b, 0, nsB);
+  return byNamespace !== 0 ? byNamespace : compareRanges(a, ia + 1, a.length, b, ib + 1, b.length);
+}
+
+/** a[fromA, toA) against b[fromB, toB), as `<` compares the two substrings. */
+function compareRanges(a: string, fromA: number, toA: number, b: string, fromB: number, toB: number): number {
+  const lenA = toA - fromA;
+  const lenB = toB - fromB;
+  const n = lenA < lenB ? lenA : lenB;
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(fromA + i) - b.charCodeAt(fromB + i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return lenA === lenB ? 0 : lenA < lenB ? -1 : 1;
 }
 
 /** Keys per chunk: a new list is cut into chunks of this size; one grows to twice it before it splits. */
