@@ -54,10 +54,12 @@ export function podDisplayStatus(pod: Pod): PodDisplayStatus {
     if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
   }
 
-  const initSpecs = new Map<string, Container>();
+  // Made only for pods with init containers: this runs for every changed pod (a Map each was
+  // ~0.5 MB/s of garbage under 2,000 events/s).
+  const initSpecs = spec.initContainers?.length ? new Map<string, Container>() : undefined;
   let totalContainers = spec.containers?.length ?? 0;
   for (const c of spec.initContainers ?? []) {
-    initSpecs.set(c.name, c);
+    initSpecs!.set(c.name, c);
     if (isRestartableInitContainer(c)) totalContainers++;
   }
 
@@ -71,7 +73,7 @@ export function podDisplayStatus(pod: Pod): PodDisplayStatus {
   const initCount = spec.initContainers?.length ?? 0;
   for (let i = 0; i < initStatuses.length; i++) {
     const cs = initStatuses[i];
-    const sidecar = isRestartableInitContainer(initSpecs.get(cs.name));
+    const sidecar = isRestartableInitContainer(initSpecs?.get(cs.name));
     restarts += cs.restartCount ?? 0;
     lastRestart = later(lastRestart, cs.lastState?.terminated?.finishedAt);
     if (sidecar) {
