@@ -141,7 +141,25 @@ export interface PodSummary {
 const PATHS_MAX = 50_000;
 const paths = new Map<string, { path: string[]; missing: boolean[] }>();
 
+// The last path made for a labels object, with what else it was made from. Pods that share a
+// label set share one labels object (lean.ts), and a pod a watch event changed keeps its held
+// version's when its labels did not change (adoptEqual): the pods tree summarizes both
+// versions of every changed pod, and this spares both the arrays and the joined key below
+// (~330 B each time, ~1 MB/s at 2,000 events/s).
+const lastPathOf = new WeakMap<object, { levels: readonly Level[]; namespace: string | undefined; node: string | undefined; shared: { path: string[]; missing: boolean[] } }>();
+
 function podPath(pod: Pod, levels: readonly Level[]): { path: string[]; missing: boolean[] } {
+  const labels = pod.metadata.labels;
+  const namespace = pod.metadata.namespace;
+  const node = pod.spec?.nodeName;
+  const last = labels && lastPathOf.get(labels);
+  if (last && last.levels === levels && last.namespace === namespace && last.node === node) return last.shared;
+  const shared = podPathShared(pod, levels);
+  if (labels) lastPathOf.set(labels, { levels, namespace, node, shared });
+  return shared;
+}
+
+function podPathShared(pod: Pod, levels: readonly Level[]): { path: string[]; missing: boolean[] } {
   // Arrays of the exact size (a push-grown one takes room for 17).
   const values = levels.map((l) => levelValue(pod, l));
   const path = values.map((v, i) => v ?? missingGroupLabel(levels[i]));

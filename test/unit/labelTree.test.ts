@@ -179,11 +179,17 @@ describe('incremental == rebuild', () => {
       const t = new LabelTree(levels, [], { sort, expandDepth: 9 });
       const live = new Map<string, Pod>();
       let metrics = new Map<string, LeanPodMetrics>();
+      // Equal label sets are one object, as lean.ts shares them: pods in other namespaces and on
+      // other nodes, and the versions of one pod, hold the same labels object.
+      const sharedLabels = new Map<string, Record<string, string>>();
       const mk = (name: string): Pod => {
-        const labels: Record<string, string> = {};
-        if (r() < 0.5) labels['app.kubernetes.io/name'] = pick(r, ['web', 'api']);
-        if (r() < 0.3) labels.app = pick(r, ['web', 'db']);
-        if (r() < 0.4) labels.component = pick(r, ['fe', 'be']);
+        const made: Record<string, string> = {};
+        if (r() < 0.5) made['app.kubernetes.io/name'] = pick(r, ['web', 'api']);
+        if (r() < 0.3) made.app = pick(r, ['web', 'db']);
+        if (r() < 0.4) made.component = pick(r, ['fe', 'be']);
+        const json = JSON.stringify(made);
+        const labels = sharedLabels.get(json) ?? made;
+        sharedLabels.set(json, labels);
         return p(pick(r, ['a', 'b', 'c']), name, labels, {
           cpu: pick(r, ['100m', '1', '250m']), mem: pick(r, ['64Mi', '1Gi']), lim: r() < 0.5 ? '2' : undefined,
           restarts: Math.floor(r() * 5), ready: r() < 0.7, waiting: pick(r, [undefined, 'CrashLoopBackOff', 'ImagePullBackOff']),
