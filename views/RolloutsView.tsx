@@ -12,7 +12,7 @@ import type { ClusterStore } from '../src/store/clusterStore.js';
 import { ActionsContext } from './actionsContext.js';
 import { humanDuration, textWidth, thousands, truncate } from './format.js';
 import { RolloutHistoryView } from './RolloutHistoryView.js';
-import { getWorkload, historyOf, parseRowKey, planUndoFromStore, rolloutIndexFor, SHORT_KIND, type RolloutIndex, type RolloutRow, type RolloutSnapshot } from './selectors/rollouts.js';
+import { countFailing, getWorkload, historyOf, parseRowKey, planUndoFromStore, rolloutIndexFor, SHORT_KIND, type RolloutIndex, type RolloutRow, type RolloutSnapshot } from './selectors/rollouts.js';
 import { useShell, useViewActions, type ViewProps } from './shell.js';
 import { useStore } from './useStore.js';
 import { layoutColumns, Table, WIDTH_SAMPLE, type Column } from './widgets/Table.js';
@@ -329,7 +329,7 @@ export function RolloutsView({ store, width, height, namespace, filter }: ViewPr
   }
 
   const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
-  const failing = rows.filter((k) => snap.rows.get(k)?.failing).length;
+  const failing = countFailing(rows, snap.rows, pinned);
   let title = progress
     ? `Rollouts — counting rollouts… ${Math.floor((100 * progress.done) / Math.max(1, progress.total))}% (${thousands(progress.done)}/${thousands(progress.total)} workloads)`
     : `Rollouts — ${thousands(rows.length)}${filter ? ` of ${thousands(snap.order.length)}` : ''} workloads${filter ? ` matching /${filter}` : ''} in ${where}${failing ? ` · ${failing} failing` : ''}`;

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DaemonSet, Deployment, Pod, ReplicaSet } from '../../src/kube/types.js';
 import { ClusterStore, type ChangeBatch } from '../../src/store/clusterStore.js';
-import { RolloutIndex } from '../../views/selectors/rollouts.js';
+import { countFailing, RolloutIndex } from '../../views/selectors/rollouts.js';
 
 /** Collects the batches the store delivers, so the index sees exactly what a view would. */
 function harness() {
@@ -135,5 +135,29 @@ describe('RolloutIndex', () => {
     s = h.step();
     assert.equal(s.rows.get('DaemonSet/ns/agent')!.revision, 7);
     assert.deepEqual(s.order, ['DaemonSet/ns/agent', 'Deployment/ns/web']);
+  });
+
+  test('countFailing counts the failing rows of any ordered part of the order, the followed row on top', () => {
+    const h = harness();
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 60; i++) {
+      const r = rand();
+      const state = r < 0.3 ? { stalled: true, updated: 1 } : r < 0.6 ? { updated: 1 } : { updated: 3 };
+      h.store.upsert('deployments', deployment(`d${i}`, { uid: `u${i}`, rv: '1', replicas: 3, ready: state.updated, ...state }));
+    }
+    const s = h.step();
+    const failingOf = (keys: readonly string[]) => keys.filter((k) => s.rows.get(k)!.failing).length;
+    assert.equal(s.order.length, 60);
+    assert.ok(failingOf(s.order) > 5 && failingOf(s.order) < 55, 'both kinds of rows');
+    let pinnedBelow = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      let keys = s.order.filter(() => rand() < 0.5); // a filter keeps the order
+      const pinned = keys.length && rand() < 0.5 ? keys[Math.floor(rand() * keys.length)] : undefined;
+      if (pinned) keys = [pinned, ...keys.filter((k) => k !== pinned)];
+      if (pinned && !s.rows.get(pinned)!.failing && failingOf(keys) > 0) pinnedBelow++;
+      assert.equal(countFailing(keys, s.rows, pinned), failingOf(keys), `trial ${trial}`);
+    }
+    assert.ok(pinnedBelow > 10, 'a followed row that is not failing sat above failing ones');
   });
 });
