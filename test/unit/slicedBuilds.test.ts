@@ -5,7 +5,7 @@
 // slice (the clock is read every 64 pods, every 16 rows).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type LeanPodMetrics, type Node, type Pod } from '../../src/kube/types.js';
+import { type LeanPodMetrics, type Node, type NodeMetrics, type Pod } from '../../src/kube/types.js';
 import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { computeNodeRows, NodeAllocationIndex } from '../../src/model/allocation.js';
 import { DEFAULT_HIERARCHY, LabelTree } from '../../src/model/labelTree.js';
@@ -271,6 +271,45 @@ describe('NodeAllocationIndex.buildRows in slices', () => {
     const once = new NodeAllocationSelector(store, true);
     once.sync(undefined);
     assert.deepEqual(sel.rows(), once.rows());
+  });
+
+  test('the nodes are counted in slices too; nodes, node metrics and pods changed between slices: equal to a sync done at once', () => {
+    const store = cluster(3000, 1000);
+    const sel = new NodeAllocationSelector(store, true);
+    store.subscribe((b) => sel.sync(b));
+    const nodeMetrics = (round: number) => {
+      const m = new Map<string, NodeMetrics>();
+      let i = 0;
+      for (const name of store.list('nodes').keys()) {
+        if ((++i + round) % 5 === 0) continue;
+        m.set(name, { metadata: { name }, usage: { cpu: `${(i * 37 + round) % 4000}m`, memory: `${(i * 13 + round) % 9000}Mi` } });
+      }
+      store.setMetrics({ available: true, nodes: m, pods: store.metrics.pods });
+    };
+    nodeMetrics(0);
+    store.flush();
+    // The first slice (the view's first frame waits for it) holds at most one clock check of nodes.
+    sel.sync(undefined, 0);
+    assert.ok(sel.index.rows().length <= 256, `${sel.index.rows().length} nodes in the first slice`);
+    for (let round = 1; sel.progress && round < 200; round++) {
+      sel.step(0);
+      const names = [...store.list('nodes').keys()];
+      const name = names[(round * 7919) % names.length]!;
+      const n = store.get('nodes', name)!;
+      if (round % 3 === 0) store.remove('nodes', name);
+      else store.upsert('nodes', { ...n, metadata: { ...n.metadata, resourceVersion: String(rv++), labels: { ...n.metadata.labels, round: String(round) } }, status: { ...n.status, allocatable: { ...n.status?.allocatable, cpu: `${round}` } } } as Node);
+      if (round % 4 === 1) store.upsert('nodes', { ...n, metadata: { ...n.metadata, name: `added-${round}`, uid: `node-uid-${round}`, resourceVersion: String(rv++) } } as Node);
+      if (round % 5 === 2) nodeMetrics(round);
+      churn(store, round, 10);
+      store.flush();
+    }
+    while (!sel.step(0));
+    while (!sel.buildRows(0));
+    const once = new NodeAllocationSelector(store, true);
+    once.sync(undefined);
+    assert.deepEqual(sel.rows(), once.rows());
+    assert.ok(once.rows().some((r) => r.name.startsWith('added-')) && once.rows().length > 900);
+    assert.ok(once.rows().filter((r) => r.cpu.usage !== undefined).length > 700, 'node usage counted');
   });
 });
 

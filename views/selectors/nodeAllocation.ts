@@ -9,8 +9,9 @@
 //   batch given      -> O(changed keys): upsert / delete exactly those pods and nodes
 //   batch undefined  -> reconcile by identity: O(objects) map lookups, O(changed) real work
 //                       (first load, remount, or a notice the view may have missed). It is
-//                       resumable: a view runs it in ~30 ms slices so that loading 150,000
-//                       pods (~2 s of parsing) never freezes the keyboard.
+//                       resumable, nodes first and then pods: a view runs it in ~12 ms slices
+//                       so that counting 150,000 pods never freezes the keyboard, and the
+//                       nodes view's first frame does not wait for 5,000 nodes (~60 ms).
 import type { Node, Pod } from '../../src/kube/types.js';
 import {
   NodeAllocationIndex,
@@ -30,8 +31,8 @@ export class NodeAllocationSelector {
   private lastBatch: ChangeBatch | undefined;
   private rowsCache: { version: number; rows: NodeRow[] } | undefined;
   private missingCache: { version: number; pods: PodAllocation[] } | undefined;
-  /** An unfinished reconcile: the store's pod keys still to check. */
-  private pass: { it: Iterator<string>; done: number; total: number } | undefined;
+  /** An unfinished reconcile: the store's node keys still to check (until all are), then its pod keys. */
+  private pass: { nodes: Iterator<string> | undefined; it: Iterator<string>; done: number; total: number } | undefined;
 
   /** Full reconciles started (first load; a live selector never needs another). */
   reconciles = 0;
@@ -66,14 +67,9 @@ export class NodeAllocationSelector {
     }
     if (this.live && this.reconciles > 0) return this.index.version;
     this.reconciles++;
-    // Nodes are few (<= 5,000) and cheap: all at once. Pods go through the resumable pass.
-    const nodes = this.store.list('nodes');
-    for (const [k, n] of nodes) if (this.seenNodes.get(k) !== n) this.syncNode(k);
-    for (const k of [...this.seenNodes.keys()]) if (!nodes.has(k)) this.syncNode(k);
-    if (this.store.metrics !== this.seenMetrics) this.syncMetrics();
     const pods = this.store.list('pods');
     // A Map iterator stays valid while the map changes (entries added later are visited too).
-    this.pass = { it: pods.keys(), done: 0, total: pods.size };
+    this.pass = { nodes: this.store.list('nodes').keys(), it: pods.keys(), done: 0, total: pods.size };
     this.step(budgetMs);
     return this.index.version;
   }
@@ -83,6 +79,7 @@ export class NodeAllocationSelector {
     const pass = this.pass;
     if (!pass) return true;
     const deadline = performance.now() + budgetMs;
+    if (pass.nodes && !this.stepNodes(pass, deadline)) return false;
     for (;;) {
       // Check the clock every 256 pods: performance.now() costs more than an unchanged pod.
       for (let i = 0; i < 256; i++) {
@@ -95,6 +92,24 @@ export class NodeAllocationSelector {
         }
         this.syncPod(r.value);
         pass.done++;
+      }
+      if (performance.now() >= deadline) return false;
+    }
+  }
+
+  /** The nodes part of a reconcile, 256 nodes between looks at the clock: true when done. */
+  private stepNodes(pass: NonNullable<typeof this.pass>, deadline: number): boolean {
+    for (;;) {
+      for (let i = 0; i < 256; i++) {
+        const r = pass.nodes!.next();
+        if (r.done) {
+          const nodes = this.store.list('nodes');
+          for (const k of [...this.seenNodes.keys()]) if (!nodes.has(k)) this.syncNode(k);
+          if (this.store.metrics !== this.seenMetrics) this.syncMetrics();
+          pass.nodes = undefined;
+          return true;
+        }
+        this.syncNode(r.value);
       }
       if (performance.now() >= deadline) return false;
     }
