@@ -23,6 +23,21 @@ import {
 import type { ChangeBatch, ClusterStore, MetricsSnapshot } from '../../src/store/clusterStore.js';
 import { liveModel } from './live.js';
 
+/**
+ * Visit the keys left in `it` until `deadline`: true when none is left. The clock is read every
+ * 256 keys: performance.now() costs more than an unchanged pod.
+ */
+function drain(it: Iterator<string>, visit: (key: string) => void, deadline: number): boolean {
+  for (;;) {
+    for (let i = 0; i < 256; i++) {
+      const r = it.next();
+      if (r.done) return true;
+      visit(r.value);
+    }
+    if (performance.now() >= deadline) return false;
+  }
+}
+
 export class NodeAllocationSelector {
   readonly index = new NodeAllocationIndex();
   /** The nodes the index was fed, by store key (identity tells what changed; the index keeps the pods). */
@@ -79,40 +94,18 @@ export class NodeAllocationSelector {
     const pass = this.pass;
     if (!pass) return true;
     const deadline = performance.now() + budgetMs;
-    if (pass.nodes && !this.stepNodes(pass, deadline)) return false;
-    for (;;) {
-      // Check the clock every 256 pods: performance.now() costs more than an unchanged pod.
-      for (let i = 0; i < 256; i++) {
-        const r = pass.it.next();
-        if (r.done) {
-          const pods = this.store.list('pods');
-          for (const k of [...this.index.podKeys()]) if (!pods.has(k)) this.syncPod(k);
-          this.pass = undefined;
-          return true;
-        }
-        this.syncPod(r.value);
-        pass.done++;
-      }
-      if (performance.now() >= deadline) return false;
+    if (pass.nodes) {
+      if (!drain(pass.nodes, (k) => this.syncNode(k), deadline)) return false;
+      const nodes = this.store.list('nodes');
+      for (const k of [...this.seenNodes.keys()]) if (!nodes.has(k)) this.syncNode(k);
+      if (this.store.metrics !== this.seenMetrics) this.syncMetrics();
+      pass.nodes = undefined;
     }
-  }
-
-  /** The nodes part of a reconcile, 256 nodes between looks at the clock: true when done. */
-  private stepNodes(pass: NonNullable<typeof this.pass>, deadline: number): boolean {
-    for (;;) {
-      for (let i = 0; i < 256; i++) {
-        const r = pass.nodes!.next();
-        if (r.done) {
-          const nodes = this.store.list('nodes');
-          for (const k of [...this.seenNodes.keys()]) if (!nodes.has(k)) this.syncNode(k);
-          if (this.store.metrics !== this.seenMetrics) this.syncMetrics();
-          pass.nodes = undefined;
-          return true;
-        }
-        this.syncNode(r.value);
-      }
-      if (performance.now() >= deadline) return false;
-    }
+    if (!drain(pass.it, (k) => { this.syncPod(k); pass.done++; }, deadline)) return false;
+    const pods = this.store.list('pods');
+    for (const k of [...this.index.podKeys()]) if (!pods.has(k)) this.syncPod(k);
+    this.pass = undefined;
+    return true;
   }
 
   /** Progress of an unfinished reconcile (pods checked / pods in the store), else undefined. */
