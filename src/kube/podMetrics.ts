@@ -189,7 +189,7 @@ export class PodMetricsReader {
       return;
     }
     const namespace = this.namespaceAt < 0 ? '' : this.text(this.namespaceAt, this.namespaceEnd);
-    this.table.add(`${namespace}/${this.text(this.nameAt, this.nameEnd)}`, this.containerNames(), this.usage);
+    this.table.add([namespace, this.text(this.nameAt, this.nameEnd)].join('/'), this.containerNames(), this.usage); // flat: see objectKey
   }
 
   /** Whether `key` is the current pod's "namespace/name". */
