@@ -11,7 +11,7 @@
 // 150,000 keys, so it is filled a few entries per write, from before the old one is full.
 // V8's rules: OrderedHashTable::EnsureCapacityForAdding and ::Shrink.
 
-const MIN_CAPACITY = 4;
+export const MIN_CAPACITY = 4;
 
 /** Slots of the table V8 builds for `size` keys. */
 export function tableCapacity(size: number): number {

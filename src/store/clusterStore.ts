@@ -12,6 +12,7 @@
 import { RESOURCE_KINDS, objectKey, type KindMap, type NodeMetrics, type ResourceKind } from '../kube/types.js';
 import { PodMetricsTable } from '../model/podMetricsTable.js';
 import { ChurnMap } from '../model/churnMap.js';
+import { BucketSet } from './bucketSet.js';
 
 export type SyncPhase = 'idle' | 'listing' | 'synced' | 'relisting' | 'backoff' | 'forbidden' | 'error';
 
@@ -77,13 +78,15 @@ export interface MetricsSnapshot {
  * owner): under churn each came and went with a Set of its own (~800 a second at 2,000 changes
  * a second), long-lived enough to reach V8's old generation and die there.
  */
-type Bucket = string | Set<string>;
+type Bucket = string | BucketSet;
 
 function add(map: Map<string, Bucket>, value: string, key: string) {
   const b = map.get(value);
   if (b === undefined) map.set(value, key);
-  else if (typeof b !== 'string') b.add(key);
-  else if (b !== key) map.set(value, new Set([b, key]));
+  else if (typeof b !== 'string') {
+    const kept = b.with(key);
+    if (kept !== b) map.set(value, kept);
+  } else if (b !== key) map.set(value, BucketSet.of([b], key));
 }
 
 function del(map: Map<string, Bucket>, value: string, key: string) {
