@@ -63,12 +63,16 @@ const values = new Generations<number, unknown>(GENERATION);
  * repeat nothing. Under 2,000 events/s at 150,000 pods, adding all of those filled a table
  * generation every few seconds, and the values held there lived long enough to move into V8's
  * old generation and bring full GCs. Events are leaned with `lookupOnly`: known values are
- * shared; a new value is added only when it comes a second time (a rollout's new labels and
- * containers, from its second pod on), new strings not at all.
+ * shared; a new value or string is added only when it comes a second time (a rollout's new
+ * labels and containers from its second pod on; the creation time of pods made in the same
+ * second). New strings were once never added: under churn every pod made anew then kept its own
+ * copy of its creationTimestamp (150,000 pods, 4 minutes at 2,000 events/s: 70,772 copies of
+ * 242 values, heap snapshot of the CLI).
  */
 let learning = true;
-/** Hashes of values met once under lookupOnly, by slot: lossy, allocates nothing. */
+/** Hashes of values and of strings met once under lookupOnly, by slot: lossy, allocate nothing. */
 const metOnce = new Int32Array(1 << 16);
+const stringsMetOnce = new Int32Array(1 << 12);
 
 /** Run `fn` with sharing that finds known values and adds only those met before (watch events). */
 export function lookupOnly<T>(fn: () => T): T {
@@ -85,7 +89,15 @@ export function str<T extends string | undefined>(s: T): T {
   if (typeof s !== 'string') return s;
   const v = strings.get(s);
   if (v !== undefined) return v as T;
-  if (learning) strings.set(s, s);
+  if (!learning) {
+    const h = hash(s);
+    const slot = h & (stringsMetOnce.length - 1);
+    if (stringsMetOnce[slot] !== h) {
+      stringsMetOnce[slot] = h;
+      return s;
+    }
+  }
+  strings.set(s, s);
   return s;
 }
 

@@ -53,7 +53,7 @@ test('values whose JSON hashes collide are both kept, unshared', () => {
   assert.equal(share(copy(a)), a);
 });
 
-test('under lookupOnly (watch events) known values are shared, a new value is added when it comes again, new strings never', () => {
+test('under lookupOnly (watch events) known values are shared, a new value or string is added when it comes again', () => {
   const known = share({ app: 'intern-known', tier: 'web' });
   lookupOnly(() => {
     assert.equal(share(copy(known)), known, 'a known value is shared');
@@ -70,6 +70,14 @@ test('under lookupOnly (watch events) known values are shared, a new value is ad
     assert.equal(share(second), second);
     assert.equal(share(copy(second)), second);
     assert.equal(sharedSizes().values, before.values + 1);
+    // Pods made in the same second: the second one's creationTimestamp is added, the third shares it.
+    const stringsBefore = sharedSizes().strings;
+    const made = ['2026-11-21', 'T14:00:03Z'];
+    const second2 = made.join('');
+    str(made.join(''));
+    assert.equal(str(second2), second2);
+    assert.equal(str(made.join('')), second2);
+    assert.equal(sharedSizes().strings, stringsBefore + 1);
   });
   // Outside lookupOnly a new value is added at once again.
   const fresh = { app: 'intern-fresh' };
