@@ -148,7 +148,8 @@ export function leanNode(n: Raw): Node {
     status: {
       capacity: st.capacity,
       allocatable: st.allocatable,
-      conditions: st.conditions?.map((c: Raw) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: c.lastTransitionTime })),
+      // The texts repeat from node to node (~8 MB of copies at 5,000 nodes in a heap snapshot).
+      conditions: st.conditions?.map((c: Raw) => ({ type: str(c.type), status: str(c.status), reason: str(c.reason), message: str(c.message), lastTransitionTime: str(c.lastTransitionTime) })),
       nodeInfo: st.nodeInfo && {
         kubeletVersion: st.nodeInfo.kubeletVersion,
         osImage: st.nodeInfo.osImage,
@@ -156,7 +157,7 @@ export function leanNode(n: Raw): Node {
         kernelVersion: st.nodeInfo.kernelVersion,
         architecture: st.nodeInfo.architecture,
       },
-      addresses: st.addresses,
+      addresses: st.addresses?.map((a: Raw) => ({ type: str(a.type), address: a.address })),
       volumesAttached: st.volumesAttached,
       volumesInUse: st.volumesInUse,
     },
