@@ -79,6 +79,8 @@ export class TtyRun {
   readonly term: InstanceType<typeof Terminal>;
   readonly proc: pty.IPty;
   raw = '';
+  /** When the last bytes came from kfleet (see `quiet`). */
+  private lastDataAt = Date.now();
   /** Bytes kfleet wrote before the wrapper's trailer (for mode-byte checks). */
   private writes = Promise.resolve();
   private ended = false;
@@ -93,6 +95,7 @@ export class TtyRun {
     this.proc = pty.spawn('/bin/sh', ['-c', WRAPPER, NODE22, BIN, ...args], { name: 'xterm-256color', cols, rows, cwd: ROOT, env });
     this.proc.onData((d) => {
       this.raw += d;
+      this.lastDataAt = Date.now();
       this.writes = this.writes.then(() => new Promise<void>((r) => this.term.write(d, r)));
     });
     this.done = new Promise((resolve) => {
@@ -149,6 +152,19 @@ export class TtyRun {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
       await sleep(50);
     }
+  }
+
+  /**
+   * Wait until kfleet has written nothing for `quietMs` and xterm has parsed all of it. A big
+   * frame reaches the pty in several chunks: a screen read between two of them mixes frames.
+   */
+  async quiet(quietMs = 300, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() - this.lastDataAt < quietMs) {
+      if (Date.now() > deadline) throw new Error(`kfleet never went quiet for ${quietMs} ms; screen:\n${this.screen()}`);
+      await sleep(50);
+    }
+    await this.writes;
   }
 
   press(...keys: string[]): void {

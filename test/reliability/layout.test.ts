@@ -136,8 +136,8 @@ describe('odd data and terminal sizes', { concurrency: 2 }, () => {
     test(`${cols}x${rows}: one frame that fits`, async () => {
       const run = await start(['--kubeconfig', kubeconfig, 'pods'], cols, rows);
       try {
-        await run.waitFor(/team-0000/, 30_000);
-        await sleep(300);
+        await run.waitFor('✓ synced pods 10,000', 30_000);
+        await run.quiet();
         assertOneFrame(run, rows);
         if (cols >= 100) {
           assertAligned(run);
@@ -169,7 +169,7 @@ describe('odd data and terminal sizes', { concurrency: 2 }, () => {
       }
       assert.doesNotMatch(run.screen(), /team-0000/, 'still loading while resized');
       await run.waitFor('✓ synced pods 10,000', 30_000);
-      await sleep(300);
+      await run.quiet();
       assertOneFrame(run, 24);
       assertAligned(run);
       run.press('q');
