@@ -11,8 +11,13 @@
 // poll on a quiet cluster 1.8-2.8 s of CPU instead of 1.4-1.6 (V8's memory reducer would use
 // 1.1 there, and lets a poll's burst grow the heap). So it is fixed only while the store takes
 // many changes a second, after the pods are synced, and given back to V8 after a quiet spell.
+// Session 21 (300 s of churn, a faster machine, a full GC asked for when fixing it, markNow):
+// at 1.3 peak RSS 669 MB, 8 full GCs, key p99 30 ms; at 1.2 616 and 625, 13-14, 29-33; at 1.15
+// 603, 20, 48; at 1.1 617, 41, 59 (and 37 % CPU against 30): below 1.2 the GCs cost more than
+// the heap they save.
 // `--heap-growing-percent` is read by V8 whenever it sets a limit (0: V8's own factor).
 import { setFlagsFromString } from 'node:v8';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { ClusterStore } from '../store/clusterStore.js';
 
 /**
@@ -32,7 +37,7 @@ export function allocateYoung(setFlags: (flags: string) => void = setFlagsFromSt
   setFlags('--no-allocation-site-pretenuring');
 }
 
-export const HEAP_GROWING_PERCENT = 30;
+export const HEAP_GROWING_PERCENT = 20;
 /** Changes a second the store takes, BUSY_SECONDS in a row, for the growth to be fixed. */
 export const BUSY_CHANGES_PER_S = 100;
 export const BUSY_SECONDS = 3;
@@ -42,9 +47,10 @@ export const QUIET_SECONDS = 30;
 
 /**
  * Check the current store's change rate once a second and fix or free the heap growth factor
- * (the timer does not keep the process alive). Returns a stop function.
+ * (the timer does not keep the process alive). Returns a stop function. `afterMajorGc` calls
+ * back after V8's next full GC (a seam for the test).
  */
-export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlags: (flags: string) => void = setFlagsFromString): () => void {
+export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlags: (flags: string) => void = setFlagsFromString, afterMajorGc: (then: () => void) => void = onNextMajorGc): () => void {
   let fixed = false;
   let busy = 0;
   let quiet = 0;
@@ -61,6 +67,7 @@ export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlag
         fixed = true;
         quiet = 0;
         setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+        markNow(setFlags, afterMajorGc);
       }
     } else {
       quiet = rate < QUIET_CHANGES_PER_S ? quiet + 1 : 0;
@@ -73,4 +80,27 @@ export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlag
   }, 1000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Have V8 start a full GC cycle at once, incremental and concurrent like its own, so that the
+ * fixed growth sets the heap's limit now instead of at V8's next full GC. The limit the last GC
+ * before the churn left (V8's own factor, picked on a quiet cluster) let the heap's objects grow
+ * 290 -> 500 MB, ~100 s into 2,000 events/s at 150,000 pods, before the first full GC: the
+ * churn's highest RSS (698-719 MB in three runs), which V8 kept from then on. Asked for, the
+ * first full GC comes 2-3 s in. The soft trigger starts marking from a task once the old
+ * generation holds more than that percent of its limit; it goes back to V8's own (0) after it.
+ */
+function markNow(setFlags: (flags: string) => void, afterMajorGc: (then: () => void) => void): void {
+  setFlags('--incremental-marking-soft-trigger=1');
+  afterMajorGc(() => setFlags('--incremental-marking-soft-trigger=0'));
+}
+
+function onNextMajorGc(then: () => void): void {
+  const observer = new PerformanceObserver((list) => {
+    if (!list.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) return;
+    observer.disconnect();
+    then();
+  });
+  observer.observe({ entryTypes: ['gc'] });
 }

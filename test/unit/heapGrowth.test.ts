@@ -12,6 +12,11 @@ test("this Node's V8 has --heap-growing-percent", () => {
   assert.match(out, /--heap-growing-percent \(specifies heap growing factor/);
 });
 
+test("this Node's V8 has --incremental-marking-soft-trigger", () => {
+  const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+  assert.match(out, /--incremental-marking-soft-trigger \(threshold for starting incremental marking via a task/);
+});
+
 test("this Node's V8 has --allocation-site-pretenuring, and allocateYoung turns it off", () => {
   const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
   assert.match(out, /--allocation-site-pretenuring \(pretenure with allocation sites\)/);
@@ -33,7 +38,8 @@ test('fixed after a few busy seconds of a synced store, freed after a quiet spel
   try {
     const flags: string[] = [];
     const store = fakeStore('listing');
-    steerHeapGrowth(() => store as unknown as ClusterStore, (f) => flags.push(f));
+    const afterMajorGc: (() => void)[] = [];
+    steerHeapGrowth(() => store as unknown as ClusterStore, (f) => flags.push(f), (then) => afterMajorGc.push(then));
     /** `seconds` seconds of `perSecond` changes a second. */
     const run = (seconds: number, perSecond: number) => {
       for (let i = 0; i < seconds; i++) {
@@ -49,15 +55,21 @@ test('fixed after a few busy seconds of a synced store, freed after a quiet spel
     run(BUSY_SECONDS - 1, 2000);
     assert.deepEqual(flags, [], 'not for bursts shorter than BUSY_SECONDS');
     run(BUSY_SECONDS, 2000);
-    assert.deepEqual(flags, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    const fixing = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--incremental-marking-soft-trigger=1'];
+    assert.deepEqual(flags, fixing, 'fixed, and a full GC asked for at once to set the limit with it');
+    run(2, 2000);
+    assert.equal(flags.length, 2, 'the trigger stays until the full GC has come');
+    assert.equal(afterMajorGc.length, 1);
+    afterMajorGc[0]();
+    assert.deepEqual(flags.slice(2), ['--incremental-marking-soft-trigger=0'], "then V8's own trigger is back");
     run(QUIET_SECONDS - 1, 5);
     run(1, 500);
     run(QUIET_SECONDS - 1, 5);
-    assert.equal(flags.length, 1, 'a busy second in the quiet spell starts it again');
+    assert.equal(flags.length, 3, 'a busy second in the quiet spell starts it again');
     run(1, 5);
-    assert.deepEqual(flags.slice(1), ['--heap-growing-percent=0']);
+    assert.deepEqual(flags.slice(3), ['--heap-growing-percent=0']);
     run(BUSY_SECONDS, 2000);
-    assert.equal(flags.length, 3, 'fixed again when the churn comes back');
+    assert.deepEqual(flags.slice(4), fixing, 'fixed again when the churn comes back');
   } finally {
     mock.timers.reset();
   }
@@ -71,7 +83,7 @@ test('a context switch does not count the new store’s changes against the old 
     const b = fakeStore('synced');
     b.version = 1_000_000; // a store that listed a big cluster
     let current = a;
-    steerHeapGrowth(() => current as unknown as ClusterStore, (f) => flags.push(f));
+    steerHeapGrowth(() => current as unknown as ClusterStore, (f) => flags.push(f), () => {});
     mock.timers.tick(1000);
     current = b;
     // The switch itself is no busy second: BUSY_SECONDS - 1 busy seconds after it are not enough…
@@ -82,7 +94,7 @@ test('a context switch does not count the new store’s changes against the old 
     assert.deepEqual(flags, []);
     // …one more is.
     mock.timers.tick(1000);
-    assert.deepEqual(flags, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    assert.deepEqual(flags, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--incremental-marking-soft-trigger=1']);
   } finally {
     mock.timers.reset();
   }
