@@ -11,10 +11,10 @@
 // poll on a quiet cluster 1.8-2.8 s of CPU instead of 1.4-1.6 (V8's memory reducer would use
 // 1.1 there, and lets a poll's burst grow the heap). So it is fixed only while the store takes
 // many changes a second, after the pods are synced, and given back to V8 after a quiet spell.
-// Session 21 (300 s of churn, a faster machine, a full GC asked for when fixing it, markNow):
-// at 1.3 peak RSS 669 MB, 8 full GCs, key p99 30 ms; at 1.2 616 and 625, 13-14, 29-33; at 1.15
-// 603, 20, 48; at 1.1 617, 41, 59 (and 37 % CPU against 30): below 1.2 the GCs cost more than
-// the heap they save.
+// The factor is 1.2 since session 21, with the first full GC asked for when it is fixed
+// (markNow). 300 s of churn at 150,000 pods, one run each: at 1.3 peak RSS 669 MB, 8 full GCs,
+// key p99 30 ms; at 1.2 616 and 625, 13-14, 29-33; at 1.15 603, 20, 48; at 1.1 617, 41, 59 (and
+// 37 % CPU against 30): below 1.2 the GCs cost more than the heap they save.
 // `--heap-growing-percent` is read by V8 whenever it sets a limit (0: V8's own factor).
 import { setFlagsFromString } from 'node:v8';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
