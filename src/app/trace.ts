@@ -15,6 +15,16 @@ const now = () => performance.timeOrigin + performance.now();
 let sink: ((o: object) => void) | undefined;
 
 /** A line in the trace when tracing is on; nothing otherwise. */
+/**
+ * Per V8 heap space (new, old, large objects, code...): [resident bytes, bytes of objects in it].
+ * What V8 holds beyond its objects is the young generation's empty half and free gaps in old pages.
+ */
+function residentSpaces(): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  for (const sp of v8.getHeapSpaceStatistics()) out[sp.space_name.replace(/_space$/, '')] = [sp.physical_space_size, sp.space_used_size];
+  return out;
+}
+
 export function traceEvent(event: string, fields: object): void {
   sink?.({ t: now(), event, ...fields });
 }
@@ -71,7 +81,7 @@ export function installTrace(store: () => ClusterStore | undefined): void {
     const delays = monitoring ? { delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6 } : {};
     // heapTotal (what V8 holds for its heap) and external/arrayBuffers (Buffers) tell which part of
     // RSS is the JS heap and which is native memory.
-    line({ t: now(), event: 'tick', rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, elu: utilization, ...delays, ...snap() });
+    line({ t: now(), event: 'tick', rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, spaces: residentSpaces(), elu: utilization, ...delays, ...snap() });
     elu = next;
     delay.reset();
     const busy = utilization > 0.02;

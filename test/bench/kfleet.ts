@@ -20,6 +20,8 @@ export interface TraceLine {
   heapTotal?: number;
   /** tick: Buffers and other native memory V8 is told of. */
   external?: number;
+  /** tick: per V8 heap space (new, old, large_object, code...): [resident bytes, bytes of objects]. */
+  spaces?: Record<string, [number, number]>;
   elu?: number;
   delayP99?: number;
   delayMax?: number;
@@ -52,7 +54,7 @@ export class BenchSession {
   ) {
     fs.writeFileSync(traceFile, '');
     this.startedAt = now();
-    this.pty = new PtySession(args, { cols, rows, env: { KFLEET_TRACE: traceFile, ...env } });
+    this.pty = new PtySession(args, { cols, rows, env: { KFLEET_TRACE: traceFile, ...benchNodeOptions(), ...env } });
     this.pty.proc.onData(() => {
       const t = now();
       // PtySession has queued this chunk into the headless terminal; check the screen after it.
@@ -165,4 +167,10 @@ export function percentile(xs: number[], p: number): number | undefined {
   if (xs.length === 0) return undefined;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+/** KFLEET_BENCH_NODE_OPTIONS: Node/V8 options for kfleet's process only (A/B runs of V8 settings; the sim and the bench keep theirs). */
+function benchNodeOptions(): Record<string, string> {
+  const o = process.env.KFLEET_BENCH_NODE_OPTIONS;
+  return o ? { NODE_OPTIONS: o } : {};
 }
