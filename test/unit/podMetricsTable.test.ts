@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LeanPodMetrics } from '../../src/kube/types.js';
-import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
+import { deadSlotsAllowed, PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { parseQuantityOr, quantityNumber } from '../../src/model/quantity.js';
 
 const lean = (...cs: [string, number, number][]): LeanPodMetrics => ({ containers: cs.map((c) => c[0]), usage: cs.flatMap((c) => [c[1], c[2]]) });
@@ -68,6 +68,35 @@ test('when most slots are for pods gone, the next table starts a fresh slot map'
   assert.equal(many.cpu('ns/old-9999'), 9999);
   assert.equal(few.sameFor(next, 'ns/new-0'), false);
   assert.equal(few.sameFor(next, 'ns/old-1'), true); // in neither
+});
+
+test('a poll of mostly new pods (churn) moves to a fresh slot map once they pass the allowance: the shared one stops growing', () => {
+  const pods = 20_000;
+  const allowed = deadSlotsAllowed(pods); // 2,500 + 4,096
+  assert.equal(allowed, 6596);
+  const first = PodMetricsTable.of(Array.from({ length: pods }, (_, i): [string, LeanPodMetrics] => [`ns/old-${i}`, lean(['a', i, 2 * i])]));
+  // The next poll: the first 5,000 pods stay (in the same order), 15,000 are new, interleaved.
+  const entries: [string, LeanPodMetrics][] = [];
+  for (let i = 0; i < pods; i++) entries.push(i % 4 === 0 ? [`ns/old-${i}`, lean(['a', i + 1, 2 * i])] : [`ns/new-${i}`, lean(['b', 3 * i, 4 * i])]);
+  const second = PodMetricsTable.of(entries, first);
+  // The shared map took the allowance of new keys and no more; the new table's map holds its pods only.
+  assert.equal(first.slots.index.size, pods + allowed);
+  assert.notEqual(second.slots, first.slots);
+  assert.equal(second.slots.index.size, pods);
+  assert.equal(second.slots.keys.length, pods);
+  assert.equal(second.size, pods);
+  for (const [key, m] of entries) assert.deepEqual(second.get(key), m, key);
+  // The first table still reads its own figures, and has none for the new pods.
+  for (let i = 0; i < pods; i += 97) assert.deepEqual(first.get(`ns/old-${i}`), lean(['a', i, 2 * i]));
+  assert.equal(first.get('ns/new-1'), undefined);
+  assert.equal(first.sameFor(second, 'ns/old-0'), false); // 0 → 1 nanocores
+  assert.equal(first.sameFor(second, 'ns/old-1'), false); // gone in the second
+  assert.equal(second.sameFor(first, 'ns/new-2'), false); // new in the second
+  // A third poll of the same pods shares the second's map (nothing gone), adding nothing.
+  const third = PodMetricsTable.of(entries, second);
+  assert.equal(third.slots, second.slots);
+  assert.equal(second.slots.index.size, pods);
+  assert.equal(third.sameFor(second, 'ns/new-2'), true);
 });
 
 test('quantityNumber equals the exact parse, on the fast path and off it', () => {
