@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { USAGE, UsageError, parseCliArgs, type CliOptions } from './app/args.js';
 import { allocateYoung } from './app/heapGrowth.js';
+import { onTableSwitch } from './model/churnMap.js';
 import { TerminalGuard } from './app/terminal.js';
 import { ConfigError, configForContext, loadKubeconfig } from './config/kubeconfig.js';
 import { KeymapError, loadKeymap, userKeymapPath } from './keys/keymap.js';
@@ -163,7 +164,9 @@ async function main(argv: string[]): Promise<void> {
   }
   (await import('./app/trace.js')).installTrace(() => contexts.current?.store); // KFLEET_TRACE only (bench)
   (await import('./app/testHooks.js')).installStateDump(() => contexts.current?.store); // KFLEET_TEST_STATE only (tests)
-  (await import('./app/heapGrowth.js')).steerHeapGrowth(() => contexts.current?.store);
+  const heapGrowth = await import('./app/heapGrowth.js');
+  heapGrowth.steerHeapGrowth(() => contexts.current?.store);
+  onTableSwitch(() => heapGrowth.collectSoon());
   // Before Ink loads: its per-frame text measuring, remembered across frames (src/app/inkCaches.ts).
   await (await import('./app/inkCaches.js')).installInkCaches();
   const { render } = await import('ink');

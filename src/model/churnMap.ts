@@ -10,6 +10,15 @@
 // live keys alone keeps the size; filling it at once stops everything for 40-80 ms at
 // 150,000 keys, so it is filled a few entries per write, from before the old one is full.
 // V8's rules: OrderedHashTable::EnsureCapacityForAdding and ::Shrink.
+//
+// A walk leaves garbage in V8's large-object space until the next full GC: the old table and
+// the new one's smaller steps on its way up (~14 MB at 150,000 keys). The store's pods, the pods
+// tree's index and the allocation model's pods see the same keys, so their walks came at the
+// same moment: +35 MB of large objects for ~20 s, the churn's highest RSS (649 MB at 420 s of
+// 2,000 events/s at 150,000 pods, from the trace's per-space ticks). So maps walk one at a
+// time: a map may start a little early (EARLY_ROOM) if no other walks, and must start at the
+// latest moment whatever the others do; after each switch `afterSwitch` runs (the CLI asks V8
+// for a full GC soon, src/app/heapGrowth.ts).
 
 export const MIN_CAPACITY = 4;
 
@@ -27,6 +36,28 @@ const COPY_PER_WRITE = 4;
 export const CHURN_MIN_KEYS = 2048;
 
 /**
+ * How much earlier than it must (in free slots, as a share of the keys) a map may start its walk
+ * when no other map walks: room for two other walks first where a write in five adds a key
+ * (the bench's churn; a walk takes size/COPY_PER_WRITE writes). Where every write adds a key,
+ * walks overlap again.
+ */
+const EARLY_ROOM = 1 / 8;
+
+/** The map whose walk is under way, if any (weak: a map dropped mid-walk must not be kept). */
+let walking: WeakRef<ChurnMap<unknown, unknown>> | undefined;
+let afterSwitch: () => void = () => {};
+
+/** Run `fn` after every table switch of any ChurnMap (the old table is then garbage). */
+export function onTableSwitch(fn: () => void): void {
+  afterSwitch = fn;
+}
+
+/** Whether some map's walk is under way (tests). */
+export function aWalkIsUnderWay(): boolean {
+  return walking?.deref()?.walkingNow === true;
+}
+
+/**
  * The owner writes through `set` and `delete`; readers get `map`, the current table. When the
  * new table replaces the old one, an iterator taken from `map` before goes on over the old
  * one: the keys it held then (a reader that iterates across writes must look keys up again, as
@@ -42,6 +73,11 @@ export class ChurnMap<K, V> {
   private next: { to: Map<K, V>; from: Iterator<K> | undefined; holes: number } | undefined;
   /** Tables replaced (tests). */
   switches = 0;
+
+  /** Whether this map's new table is being filled. */
+  get walkingNow(): boolean {
+    return this.next !== undefined;
+  }
 
   constructor(private readonly canSwitch: () => boolean = () => true) {}
 
@@ -102,9 +138,14 @@ export class ChurnMap<K, V> {
     // moves it on; only new keys use room). Only where keys were deleted (a map that only grows
     // needs the bigger table) and the live keys leave the new table room for an eighth of it.
     const c = this.capacity;
+    if (this.next) return;
     const worthIt = size >= CHURN_MIN_KEYS && size > c / 2 && c - size >= c / 8 && this.used - size >= c / 8;
-    if (!this.next && worthIt && c - this.used <= size / COPY_PER_WRITE + 64) {
+    if (!worthIt) return;
+    const room = c - this.used;
+    const must = room <= size / COPY_PER_WRITE + 64;
+    if (must || (room <= size * (1 / COPY_PER_WRITE + EARLY_ROOM) + 64 && !aWalkIsUnderWay())) {
       this.next = { to: new Map(), from: this.table.keys(), holes: 0 };
+      if (!aWalkIsUnderWay()) walking = new WeakRef(this as ChurnMap<unknown, unknown>);
     }
   }
 
@@ -150,5 +191,6 @@ export class ChurnMap<K, V> {
     // The new table grew as it was filled: sized for its keys, deleted ones still in it.
     this.used = n.to.size + n.holes;
     this.capacity = tableCapacity(this.used);
+    afterSwitch();
   }
 }

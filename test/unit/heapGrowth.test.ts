@@ -4,7 +4,7 @@
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { allocateYoung, BUSY_SECONDS, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
+import { allocateYoung, BUSY_SECONDS, collectSoon, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
 import type { ClusterStore, SyncPhase } from '../../src/store/clusterStore.js';
 
 test("this Node's V8 has --heap-growing-percent", () => {
@@ -98,4 +98,19 @@ test('a context switch does not count the new store’s changes against the old 
   } finally {
     mock.timers.reset();
   }
+});
+
+test('collectSoon asks for one full GC at a time: the trigger, then V8 own after that GC', () => {
+  const flags: string[] = [];
+  const afterMajorGc: (() => void)[] = [];
+  const ask = () => collectSoon((f) => flags.push(f), (then) => afterMajorGc.push(then));
+  ask();
+  ask(); // a second switch before the GC: that GC is enough
+  assert.deepEqual(flags, ['--incremental-marking-soft-trigger=1']);
+  assert.equal(afterMajorGc.length, 1);
+  afterMajorGc[0]!();
+  assert.deepEqual(flags, ['--incremental-marking-soft-trigger=1', '--incremental-marking-soft-trigger=0']);
+  ask();
+  assert.deepEqual(flags.slice(2), ['--incremental-marking-soft-trigger=1'], 'asked again after it');
+  afterMajorGc[1]!();
 });
