@@ -14,7 +14,6 @@ const now = () => performance.timeOrigin + performance.now();
 
 let sink: ((o: object) => void) | undefined;
 
-/** A line in the trace when tracing is on; nothing otherwise. */
 /**
  * Per V8 heap space (new, old, large objects, code...): [resident bytes, bytes of objects in it].
  * What V8 holds beyond its objects is the young generation's empty half and free gaps in old pages.
@@ -25,6 +24,7 @@ function residentSpaces(): Record<string, [number, number]> {
   return out;
 }
 
+/** A line in the trace when tracing is on; nothing otherwise. */
 export function traceEvent(event: string, fields: object): void {
   sink?.({ t: now(), event, ...fields });
 }
