@@ -22,6 +22,19 @@ export function memOf(pid: number): MemInfo | undefined {
   }
 }
 
+/**
+ * Start the process's peak RSS (VmHWM) over from its RSS now (Linux: 5 into clear_refs), so that
+ * a phase's peak is its own. False when that is not allowed: the peak is then since its start.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** CPU time (user + system) the process has used, ms. */
 export function cpuMsOf(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

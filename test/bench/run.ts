@@ -21,7 +21,7 @@ import { startSim, type SimHandle } from '../../src/sim/launch.js';
 import { ROOT } from '../helpers/pty.js';
 import { BenchSession, percentile, selectedLine, type TraceLine } from './kfleet.js';
 import { runKubectl, type KubectlRun } from './kubectl.js';
-import { MB, cpuMsOf, cpuPercent, cpuTicks, machine, memOf, sleep, stealBetween } from './proc.js';
+import { MB, cpuMsOf, cpuPercent, cpuTicks, machine, memOf, resetPeakRss, sleep, stealBetween } from './proc.js';
 
 interface Options {
   sizes: number[];
@@ -257,6 +257,9 @@ async function benchSize(pods: number, o: Options) {
     // growth beyond it is garbage V8 lets pile up between its full GCs.
     const liveStart = await s.liveHeap();
     await sleep(500);
+    // The peak so far (load, idle, keys) apart from the churn's own.
+    k.peakRssBeforeChurnMB = MB(memOf(s.pid)!.hwm);
+    const peakSinceChurn = resetPeakRss(s.pid);
     const rssStart = memOf(s.pid)!.rss;
     s.readTrace();
     const traceFrom = s.trace.length;
@@ -331,6 +334,7 @@ async function benchSize(pods: number, o: Options) {
       rssEndMB: MB(memEnd.rss),
       rssGrowthMB: MB(memEnd.rss - rssStart),
       peakRssMB: MB(memEnd.hwm),
+      peakRssSince: peakSinceChurn ? 'churn start' : 'kfleet start',
       liveHeapStartMB: MB(liveStart),
       liveHeapEndMB: MB(liveEnd),
       atPeakRss: atPeak && { rssMB: MB(atPeak.rss), heapTotalMB: MB(atPeak.heapTotal), heapUsedMB: MB(atPeak.heap), externalMB: MB(atPeak.external) },
@@ -411,7 +415,8 @@ function table(results: Record<string, any>[]): string {
     ['churn: backlog', (r) => (r.kfleet.churn.backlog ? 'YES' : 'no')],
     ['churn: RSS start → end MB (growth)', (r) => `${r.kfleet.churn.rssStartMB} → ${r.kfleet.churn.rssEndMB} (${r.kfleet.churn.rssGrowthMB})`],
     ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => rssQuarters(r.kfleet.churn.rssSamples)],
-    ['churn: peak RSS MB; live heap after full GC start → end MB', (r) => `${r.kfleet.churn.peakRssMB}; ${r.kfleet.churn.liveHeapStartMB ?? '-'} → ${r.kfleet.churn.liveHeapEndMB ?? '-'}`],
+    ['peak RSS before the churn (load, idle, keys), MB', (r) => `${r.kfleet.peakRssBeforeChurnMB ?? '-'}`],
+    ['churn: peak RSS MB; live heap after full GC start → end MB', (r) => `${r.kfleet.churn.peakRssMB}${r.kfleet.churn.peakRssSince === 'kfleet start' ? ' (since kfleet start)' : ''}; ${r.kfleet.churn.liveHeapStartMB ?? '-'} → ${r.kfleet.churn.liveHeapEndMB ?? '-'}`],
     ['churn: at its highest RSS (1 s ticks): RSS / V8 heap held / in use / external MB', (r) => { const a = r.kfleet.churn.atPeakRss; return a ? `${a.rssMB} / ${a.heapTotalMB} / ${a.heapUsedMB} / ${a.externalMB}` : '-'; }],
     ['churn: longest GC ms (kind), GCs ≥ 50 ms', (r) => gcFig(r.kfleet.phases?.churn)],
     ['churn: metrics polls, CPU ms total / mean', (r) => pollFig(r.kfleet.phases?.churn)],
