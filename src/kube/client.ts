@@ -8,7 +8,7 @@
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 // Modules of the library, not its index (which loads every generated API client).
 import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
-import { fetch, type Dispatcher, type Response } from 'undici';
+import { fetch, request, type Dispatcher, type Response } from 'undici';
 
 export type ErrorKind = 'network' | 'dns' | 'tls' | 'timeout' | 'unauthorized' | 'forbidden' | 'notfound' | 'gone' | 'conflict' | 'http' | 'protocol' | 'auth-plugin';
 
@@ -36,6 +36,17 @@ export interface RequestOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** An answer read as it arrives (`KubeClient.stream`). */
+export interface StreamedResponse {
+  status: number;
+  ok: boolean;
+  /** The body's bytes as they come. */
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** Stop reading: the body is dropped and its connection closed. */
+  close(): Promise<void>;
+}
 
 export class KubeClient {
   private dispatcher: Dispatcher | undefined;
@@ -88,6 +99,38 @@ export class KubeClient {
     const headersDue = deadline(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal);
     try {
       return await fetch(url, { method: opts.method ?? 'GET', headers, body, dispatcher: this.dispatcher, signal: headersDue.signal });
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      throw networkError(e, this.server, headersDue.timedOut());
+    } finally {
+      headersDue.clearTimer();
+    }
+  }
+
+  /**
+   * A GET whose answer is read as it arrives (a watch), whatever its status. undici's `request`
+   * rather than fetch: fetch copies every chunk of a body into a new buffer, and a watch's
+   * buffers are memory outside V8's heap that only its GCs give back (at 2,000 events/s on
+   * 150,000 pods, ~17 MB/s of pod JSON, so ~34 MB/s of buffers through fetch). The chunks here
+   * are views of what the socket read. `timeoutMs` bounds the wait for the headers only.
+   */
+  async stream(path: string, opts: Pick<RequestOptions, 'accept' | 'signal' | 'timeoutMs'> = {}): Promise<StreamedResponse> {
+    const url = this.server + path;
+    const headers = await this.authHeaders(url);
+    headers['Accept'] = opts.accept ?? 'application/json';
+    // As in `raw`: the caller's signal goes on aborting the body after the headers.
+    const headersDue = deadline(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal);
+    try {
+      const res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal: headersDue.signal });
+      return {
+        status: res.statusCode,
+        ok: res.statusCode >= 200 && res.statusCode < 300,
+        body: res.body,
+        text: () => res.body.text(),
+        close: async () => {
+          res.body.destroy();
+        },
+      };
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       throw networkError(e, this.server, headersDue.timedOut());

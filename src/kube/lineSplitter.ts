@@ -11,7 +11,7 @@ export class LineSplitter {
   /** The line in progress: its bytes from earlier chunks. */
   private parts: Uint8Array[] = [];
 
-  /** `filter` may rewrite a line's bytes before they are decoded (managedFields.ts). */
+  /** `filter` may rewrite a line's bytes before they are decoded (managedFields.ts); what it returns is decoded at once, so it may be memory the filter reuses. */
   constructor(private readonly filter: (line: Uint8Array) => Uint8Array = (b) => b) {}
 
   /**
@@ -33,8 +33,9 @@ export class LineSplitter {
       from = nl + 1;
       nl = chunk.indexOf(NL, from);
     }
-    // A copy: a view would keep the whole chunk alive for its last few bytes.
-    if (from < chunk.length) this.parts.push(chunk.slice(from));
+    // A copy (Uint8Array's slice: a Buffer's is a view): a view would keep the whole chunk
+    // alive for its last few bytes, and the caller may reuse the chunk's memory.
+    if (from < chunk.length) this.parts.push(Uint8Array.prototype.slice.call(chunk, from));
   }
 
   private emit(bytes: Uint8Array, emit: (line: string) => void): void {

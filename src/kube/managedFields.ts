@@ -14,8 +14,26 @@ const OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d, OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 
 
 const isSpace = (b: number) => b === SPACE || b === TAB || b === CR || b === NL;
 
-/** `bytes` without its managedFields entries (the same array when it has none). */
-export function withoutManagedFields(bytes: Uint8Array): Uint8Array {
+/**
+ * Memory for results read at once and then dropped (a watch's lines, each decoded straight
+ * away): one buffer reused instead of a new one per line. A new buffer is memory outside V8's
+ * heap that its GCs give back only later: at 2,000 events/s of ~6 KB cut pods, ~12 MB/s.
+ */
+export class ByteScratch {
+  private buf = new Uint8Array(0);
+
+  /** `n` bytes, good until the next call. */
+  take(n: number): Uint8Array {
+    if (this.buf.length < n) this.buf = new Uint8Array(Math.max(n, 2 * this.buf.length, 16 * 1024));
+    return this.buf.subarray(0, n);
+  }
+}
+
+/**
+ * `bytes` without its managedFields entries (the same array when it has none). With `scratch`,
+ * a cut result is in the scratch's memory: read it before the scratch's next use.
+ */
+export function withoutManagedFields(bytes: Uint8Array, scratch?: ByteScratch): Uint8Array {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = buf.indexOf(KEY);
   if (at < 0) return bytes;
@@ -40,7 +58,14 @@ export function withoutManagedFields(bytes: Uint8Array): Uint8Array {
     at = buf.indexOf(KEY, from);
   }
   kept.push(buf.subarray(from));
-  return Buffer.concat(kept);
+  if (!scratch) return Buffer.concat(kept);
+  const out = scratch.take(kept.reduce((n, part) => n + part.length, 0));
+  let written = 0;
+  for (const part of kept) {
+    out.set(part, written);
+    written += part.length;
+  }
+  return out;
 }
 
 /** Where the JSON value starting at or after `i` (after spaces) ends; -1 if it is not an array or object, or is cut off. */

@@ -15,7 +15,7 @@ import { deadline, KubeError, statusError, type Deadline } from './client.js';
 import { adoptEqual, lookupOnly } from './intern.js';
 import { leanObject } from './lean.js';
 import { LineSplitter } from './lineSplitter.js';
-import { withoutManagedFields } from './managedFields.js';
+import { ByteScratch, withoutManagedFields } from './managedFields.js';
 import { ListPageError, checkRaw, type LeanPage } from './listPage.js';
 import { parsePage, peekContinue } from './pageParser.js';
 import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
@@ -207,17 +207,18 @@ export class Reflector {
   }
 
   private async streamWatch(q: URLSearchParams, local: Deadline): Promise<void> {
-    const res = await this.client.raw(`${this.path}?${q}`, { signal: local.signal, timeoutMs: this.opts.requestTimeoutMs });
+    const res = await this.client.stream(`${this.path}?${q}`, { signal: local.signal, timeoutMs: this.opts.requestTimeoutMs });
     if (res.status === 410) {
-      await res.body?.cancel();
+      await res.close();
       throw new GoneError();
     }
-    if (!res.ok || !res.body) throw statusError(res.status, await res.text(), this.path);
+    if (!res.ok) throw statusError(res.status, await res.text(), this.path);
 
     this.failures = 0;
     this.store.setState(this.kind, { phase: 'synced', stale: false, error: undefined, retryAt: undefined, lastSyncAt: Date.now() });
     const silence = setTimeout(() => local.abort(), this.opts.silenceTimeoutMs);
-    const lines = new LineSplitter(withoutManagedFields);
+    const scratch = new ByteScratch(); // each line is decoded at once (LineSplitter)
+    const lines = new LineSplitter((line) => withoutManagedFields(line, scratch));
     const apply = (line: string) => this.applyEvent(line);
     // Chunks already received are handed over one after another as promise callbacks, which
     // never give the event loop a turn: after a pause (a full GC under churn) a backlog of
@@ -228,7 +229,7 @@ export class Reflector {
       for await (const chunk of res.body) {
         silence.refresh();
         const t0 = performance.now();
-        lines.push(chunk as Uint8Array, apply);
+        lines.push(chunk, apply);
         applying += performance.now() - t0;
         if (applying >= WATCH_SLICE_MS) {
           applying = 0;

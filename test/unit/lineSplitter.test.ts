@@ -36,3 +36,14 @@ test('every line parses as the JSON it was', () => {
   for (let i = 0; i < bytes.length; i += 37) chunks.push(bytes.slice(i, i + 37));
   assert.deepEqual(linesOf(chunks).map((l) => JSON.parse(l)), events);
 });
+
+test('the memory of a chunk may be reused once pushed (a Buffer from a socket): the unfinished line was copied', () => {
+  const bytes = Buffer.from('{"type":"ADDED","object":{"name":"a"}}\n{"type":"MODIFIED","obj');
+  const rest = Buffer.from('ect":{"name":"b"}}\n');
+  const out: string[] = [];
+  const s = new LineSplitter();
+  s.push(bytes, (l) => out.push(l));
+  bytes.fill(0x78); // whatever the caller does with that memory afterwards
+  s.push(rest, (l) => out.push(l));
+  assert.deepEqual(out, ['{"type":"ADDED","object":{"name":"a"}}', '{"type":"MODIFIED","object":{"name":"b"}}']);
+});

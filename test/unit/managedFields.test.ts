@@ -3,7 +3,7 @@
 // mentions managedFields is left alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withoutManagedFields } from '../../src/kube/managedFields.js';
+import { ByteScratch, withoutManagedFields } from '../../src/kube/managedFields.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -48,4 +48,20 @@ test('a managedFields value that is not an array or object, or is cut off, is le
   for (const text of ['{"metadata":{"managedFields":null,"name":"a"}}', '{"metadata":{"name":"a","managedFields":[{"manager":"x"']) {
     assert.equal(dec.decode(withoutManagedFields(enc.encode(text))), text);
   }
+});
+
+test('cut into a reused scratch: each result is right when read before the next, and bigger lines grow it', () => {
+  const scratch = new ByteScratch();
+  // A long pod after short ones: the scratch's first size (16 KB) is outgrown on the way.
+  const big = pod('big');
+  (big.metadata as Record<string, unknown>).annotations = { note: 'x'.repeat(40_000) };
+  const objects = [pod('a'), pod('b', true, true), { type: 'MODIFIED', object: pod('c') }, big, pod('d')];
+  const results = objects.map((v) => {
+    const out = withoutManagedFields(enc.encode(JSON.stringify(v)), scratch);
+    return JSON.parse(dec.decode(out));
+  });
+  assert.deepEqual(results, [expected(pod('a')), expected(pod('b', true, true)), { type: 'MODIFIED', object: expected(pod('c')) }, expected(big), expected(pod('d'))]);
+  // Text with nothing to cut is given back as it is, not copied.
+  const plain = enc.encode(JSON.stringify(pod('x', false)));
+  assert.equal(withoutManagedFields(plain, scratch), plain);
 });
