@@ -172,12 +172,12 @@ export class KubeClient {
    * else a KubeError. The timeout bounds the whole exchange; what `read` throws passes through,
    * a failure of the connection while reading becomes a KubeError.
    */
-  async streamed<T>(path: string, read: (chunks: AsyncIterable<Uint8Array>) => Promise<T>, opts: RequestOptions = {}): Promise<T> {
+  async streamed<T>(path: string, read: (chunks: AsyncIterable<Uint8Array>) => Promise<T>, opts: Pick<RequestOptions, 'accept' | 'signal' | 'timeoutMs'> = {}): Promise<T> {
     const whole = deadline(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal);
     const failed = (e: unknown) => (opts.signal?.aborted || e instanceof KubeError ? e : networkError(e, this.server, whole.timedOut()));
-    let res: Response;
+    let res: StreamedResponse;
     try {
-      res = await this.raw(path, { ...opts, signal: whole.signal });
+      res = await this.stream(path, { ...opts, signal: whole.signal });
       if (!res.ok) throw statusError(res.status, await res.text(), path);
     } catch (e) {
       whole.clear();
@@ -185,7 +185,6 @@ export class KubeClient {
     }
     const body = res.body;
     const chunks = async function* () {
-      if (!body) return;
       try {
         for await (const chunk of body) yield chunk;
       } catch (e) {
@@ -196,7 +195,7 @@ export class KubeClient {
       return await read(chunks());
     } finally {
       // Stop the download when `read` gave up early (a malformed answer).
-      if (body && !body.locked) await body.cancel().catch(() => {});
+      await res.close();
       whole.clear();
     }
   }
