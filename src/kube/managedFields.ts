@@ -8,26 +8,13 @@
 // respected) and cut with one comma beside it. A value that is not an array or object, or that
 // the text ends inside, is not cut: the text goes to JSON.parse as it came, which judges it.
 
+import type { ByteScratch } from './byteScratch.js';
+
 const KEY = Buffer.from('"managedFields":');
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, SPACE = 0x20, TAB = 0x09, CR = 0x0d, NL = 0x0a;
 const OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d, OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d;
 
 const isSpace = (b: number) => b === SPACE || b === TAB || b === CR || b === NL;
-
-/**
- * Memory for results read at once and then dropped (a watch's lines, each decoded straight
- * away): one buffer reused instead of a new one per line. A new buffer is memory outside V8's
- * heap that its GCs give back only later: at 2,000 events/s of ~6 KB cut pods, ~12 MB/s.
- */
-export class ByteScratch {
-  private buf = new Uint8Array(0);
-
-  /** `n` bytes, good until the next call. */
-  take(n: number): Uint8Array {
-    if (this.buf.length < n) this.buf = new Uint8Array(Math.max(n, 2 * this.buf.length, 16 * 1024));
-    return this.buf.subarray(0, n);
-  }
-}
 
 /**
  * `bytes` without its managedFields entries (the same array when it has none). With `scratch`,

@@ -15,7 +15,8 @@ import { deadline, KubeError, statusError, type Deadline } from './client.js';
 import { adoptEqual, lookupOnly } from './intern.js';
 import { leanObject } from './lean.js';
 import { LineSplitter } from './lineSplitter.js';
-import { ByteScratch, withoutManagedFields } from './managedFields.js';
+import { ByteScratch } from './byteScratch.js';
+import { withoutManagedFields } from './managedFields.js';
 import { ListPageError, checkRaw, type LeanPage } from './listPage.js';
 import { parsePage, peekContinue } from './pageParser.js';
 import { RESOURCES, collectionPath, objectKey, type ResourceKind } from './types.js';
@@ -144,11 +145,15 @@ export class Reflector {
     // A page is fetched as bytes; as soon as they arrive, its `continue` token is read from its
     // first bytes and the next page is asked for while this one is parsed: the server prepares
     // page n+1 while page n is parsed and ingested.
-    type Fetched = { peek: string | undefined; body: ArrayBuffer };
+    // Each page's bytes go into a buffer of this list's own, given back once the page is parsed
+    // (two take turns; a prefetch dropped unread keeps its own).
+    type Fetched = { peek: string | undefined; body: Uint8Array; buffer: ByteScratch };
+    const freeBuffers: ByteScratch[] = [];
     const fetchPage = (token: string | undefined): Promise<Fetched> => {
       const q = new URLSearchParams({ limit: String(this.opts.pageSize) });
       if (token) q.set('continue', token);
-      const p = this.client.bytes(`${this.path}?${q}`, { signal: this.abort.signal, timeoutMs: this.opts.requestTimeoutMs }).then((body) => ({ peek: peekContinue(body), body }));
+      const buffer = freeBuffers.pop() ?? new ByteScratch();
+      const p = this.client.bytes(`${this.path}?${q}`, { signal: this.abort.signal, timeoutMs: this.opts.requestTimeoutMs }, buffer).then((body) => ({ peek: peekContinue(body), body, buffer }));
       p.catch(() => {}); // a prefetch may be dropped unread; its error must not go unhandled
       return p;
     };
@@ -161,6 +166,7 @@ export class Reflector {
         // Pipelining (checked below: a wrong guess is simply asked again).
         next = fetched.peek ? { token: fetched.peek, page: fetchPage(fetched.peek) } : undefined;
         page = parsePage(this.kind, fetched.body);
+        freeBuffers.push(fetched.buffer);
       } catch (e) {
         next = undefined;
         // An expired continue token: start the list over.

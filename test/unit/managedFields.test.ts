@@ -3,7 +3,8 @@
 // mentions managedFields is left alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteScratch, withoutManagedFields } from '../../src/kube/managedFields.js';
+import { ByteScratch } from '../../src/kube/byteScratch.js';
+import { withoutManagedFields } from '../../src/kube/managedFields.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -2,6 +2,7 @@
 // reported as such.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ByteScratch } from '../../src/kube/byteScratch.js';
 import { parsePage, peekContinue } from '../../src/kube/pageParser.js';
 import { leanObject } from '../../src/kube/lean.js';
 import { ListPageError } from '../../src/kube/listPage.js';
@@ -14,7 +15,7 @@ const rawPod = (name: string) => ({
   status: { phase: 'Running', podIP: '10.0.0.1', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
 });
 
-const body = (v: unknown): ArrayBuffer => new TextEncoder().encode(JSON.stringify(v)).buffer as ArrayBuffer;
+const body = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
 
 test('a pods page parses to the lean objects and shares values across pages', () => {
   const p1 = parsePage('pods', body({ kind: 'PodList', metadata: { resourceVersion: '9', continue: 'tok', remainingItemCount: 1 }, items: [rawPod('a'), rawPod('b')] }));
@@ -33,10 +34,25 @@ test('a pods page parses to the lean objects and shares values across pages', ()
 test('malformed pages are ListPageErrors with the reason', () => {
   assert.throws(() => parsePage('pods', body({ kind: 'PodList', metadata: {} })), (e) => e instanceof ListPageError && e.message === "the server's pods list has no items");
   assert.throws(() => parsePage('pods', body({ items: [{ kind: 'Node', metadata: { name: 'x' } }] })), (e) => e instanceof ListPageError && e.message === "the server's pods list holds a Node, not a Pod");
-  assert.throws(() => parsePage('pods', new TextEncoder().encode('<html>').buffer as ArrayBuffer), (e) => e instanceof ListPageError && e.message === "the server's pods list is not JSON (an HTML page: is the server address right?)");
+  assert.throws(() => parsePage('pods', new TextEncoder().encode('<html>')), (e) => e instanceof ListPageError && e.message === "the server's pods list is not JSON (an HTML page: is the server address right?)");
 });
 
 test('the continue token is read from the first bytes of a page', () => {
   assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5', continue: 'eyJydiI6NX0' }, items: [] })), 'eyJydiI6NX0');
   assert.equal(peekContinue(body({ kind: 'PodList', metadata: { resourceVersion: '5' }, items: [] })), undefined);
+});
+
+test('pages parsed from one reused buffer (the reflector reads each page into the same memory): nothing parsed keeps the bytes', () => {
+  const buffer = new ByteScratch();
+  const into = (v: unknown) => {
+    const bytes = body(v);
+    const out = buffer.take(bytes.length);
+    out.set(bytes);
+    return out;
+  };
+  const p1 = parsePage('pods', into({ kind: 'PodList', metadata: { resourceVersion: '9', continue: 'tok' }, items: [rawPod('first-pod-a'), rawPod('first-pod-b')] }));
+  const p2 = parsePage('pods', into({ kind: 'PodList', metadata: { resourceVersion: '10' }, items: [rawPod('second')] }));
+  assert.deepEqual(p1.items, [leanObject('pods', rawPod('first-pod-a')), leanObject('pods', rawPod('first-pod-b'))]);
+  assert.deepEqual(p1.metadata.continue, 'tok');
+  assert.deepEqual(p2.items, [leanObject('pods', rawPod('second'))]);
 });

@@ -1,0 +1,16 @@
+// One buffer reused for bytes that are read at once and then dropped (a watch's lines, a list's
+// pages). A new buffer each time is memory outside V8's heap that only a later GC gives back to
+// malloc, whose arena then keeps the pages it grew to (RSS): at 2,000 watch events/s of ~6 KB
+// cut pods, ~12 MB/s of them.
+
+/** A buffer that grows to the largest size asked of it and is handed out again. */
+export class ByteScratch {
+  private buf = new Uint8Array(0);
+
+  /** `n` bytes, good until the next call. */
+  take(n: number): Uint8Array {
+    if (this.buf.length < n) this.buf = new Uint8Array(Math.max(n, 2 * this.buf.length, 16 * 1024));
+    return this.buf.subarray(0, n);
+  }
+}
+
