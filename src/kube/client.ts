@@ -313,15 +313,17 @@ export function describeBody(text: string): string {
 }
 
 function networkError(e: unknown, server: string, timedOut: boolean): KubeError {
-  const err = e as { name?: string; code?: string; cause?: { code?: string; message?: string } };
+  const err = e as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (timedOut || err?.name === 'TimeoutError') return new KubeError(`${server} did not answer in time`, 'timeout');
-  const code = err?.cause?.code ?? err?.code ?? '';
+  // fetch wraps the socket's error ("fetch failed", with it as the cause); `request` throws it as it is.
+  const root = err?.cause ?? err;
+  const code = root?.code ?? err?.code ?? '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KubeError(`cannot resolve the host of ${server} (DNS)`, 'dns');
   if (code === 'ECONNREFUSED') return new KubeError(`${server} refused the connection`, 'network');
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new KubeError(`the connection to ${server} was reset`, 'network');
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return new KubeError(`connecting to ${server} timed out`, 'timeout');
-  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /certificate|TLS|SSL/i.test(err?.cause?.message ?? '')) {
-    return new KubeError(`TLS handshake with ${server} failed: ${scrubSecrets(err?.cause?.message ?? code)}`, 'tls');
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /certificate|TLS|SSL/i.test(root?.message ?? '')) {
+    return new KubeError(`TLS handshake with ${server} failed: ${scrubSecrets(root?.message || code)}`, 'tls');
   }
   return new KubeError(`cannot reach ${server}: ${scrubSecrets(err?.cause?.message ?? firstLine(e))}`, 'network');
 }

@@ -50,12 +50,13 @@ describe('static: the write paths', () => {
         if (/\bmethod\s*:/.test(l) || /['"`](PATCH|PUT|POST|DELETE)['"`]/.test(l) || /HttpMethod\.(PATCH|PUT|POST|DELETE)/.test(l)) hits.push(`${file}:${i + 1}: ${l.trim()}`);
       });
     }
-    // The transport itself: the method type, and `opts.method ?? 'GET'`.
+    // The transport itself: the method type, `opts.method ?? 'GET'`, and the streamed GET.
     assert.deepEqual(
       hits.map((h) => h.replace(/:\d+:/, ':')),
       [
         "src/kube/client.ts: method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';",
         "src/kube/client.ts: return await fetch(url, { method: opts.method ?? 'GET', headers, body, dispatcher: this.dispatcher, signal: headersDue.signal });",
+        "src/kube/client.ts: const res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal: headersDue.signal });",
       ],
     );
   });
