@@ -14,3 +14,14 @@ export class ByteScratch {
   }
 }
 
+/** `parts` end to end: in `into`'s memory when given (good until its next use), else a new array. */
+export function joined(parts: readonly Uint8Array[], into?: ByteScratch): Uint8Array {
+  const length = parts.reduce((n, part) => n + part.byteLength, 0);
+  const out = into ? into.take(length) : new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}

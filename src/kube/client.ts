@@ -9,7 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 // Modules of the library, not its index (which loads every generated API client).
 import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
 import { fetch, request, type Dispatcher, type Response } from 'undici';
-import type { ByteScratch } from './byteScratch.js';
+import { joined, type ByteScratch } from './byteScratch.js';
 
 export type ErrorKind = 'network' | 'dns' | 'tls' | 'timeout' | 'unauthorized' | 'forbidden' | 'notfound' | 'gone' | 'conflict' | 'http' | 'protocol' | 'auth-plugin';
 
@@ -163,18 +163,8 @@ export class KubeClient {
       const res = await this.stream(path, { ...opts, signal: whole.signal });
       if (!res.ok) throw statusError(res.status, await res.text(), path);
       const chunks: Uint8Array[] = [];
-      let length = 0;
-      for await (const chunk of res.body) {
-        chunks.push(chunk);
-        length += chunk.byteLength;
-      }
-      const body = into ? into.take(length) : new Uint8Array(length);
-      let at = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, at);
-        at += chunk.byteLength;
-      }
-      return body;
+      for await (const chunk of res.body) chunks.push(chunk);
+      return joined(chunks, into);
     } catch (e) {
       if (opts.signal?.aborted || e instanceof KubeError) throw e;
       throw networkError(e, this.server, whole.timedOut());

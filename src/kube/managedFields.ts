@@ -8,7 +8,7 @@
 // respected) and cut with one comma beside it. A value that is not an array or object, or that
 // the text ends inside, is not cut: the text goes to JSON.parse as it came, which judges it.
 
-import type { ByteScratch } from './byteScratch.js';
+import { joined, type ByteScratch } from './byteScratch.js';
 
 const KEY = Buffer.from('"managedFields":');
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, SPACE = 0x20, TAB = 0x09, CR = 0x0d, NL = 0x0a;
@@ -45,14 +45,7 @@ export function withoutManagedFields(bytes: Uint8Array, scratch?: ByteScratch): 
     at = buf.indexOf(KEY, from);
   }
   kept.push(buf.subarray(from));
-  if (!scratch) return Buffer.concat(kept);
-  const out = scratch.take(kept.reduce((n, part) => n + part.length, 0));
-  let written = 0;
-  for (const part of kept) {
-    out.set(part, written);
-    written += part.length;
-  }
-  return out;
+  return joined(kept, scratch);
 }
 
 /** Where the JSON value starting at or after `i` (after spaces) ends; -1 if it is not an array or object, or is cut off. */
