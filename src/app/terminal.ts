@@ -1,5 +1,5 @@
-// Taking the terminal and always giving it back: alternate screen and hidden cursor on start;
-// on restore, leave the alternate screen, show the cursor, switch off mouse reporting and
+// Taking the terminal and always giving it back: raw mode, alternate screen and hidden cursor
+// on start; on restore, leave the alternate screen, show the cursor, switch off mouse reporting and
 // bracketed paste, and take stdin out of raw mode. Restore is idempotent and synchronous
 // (fs.writeSync), so it works from signal handlers and crash handlers right before exit.
 import fs from 'node:fs';
@@ -15,8 +15,21 @@ export class TerminalGuard {
     private readonly stdin: NodeJS.ReadStream = process.stdin,
   ) {}
 
-  /** Enter the alternate screen (only on a real terminal). */
+  /**
+   * Raw mode on stdin, then the alternate screen (each only on a real terminal). Raw mode
+   * first, before any frame: Ink turns it on in an effect that can run after its first frame is
+   * out, and a key typed at that frame reached a cooked terminal, whose line discipline ate
+   * ctrl+d (end of file), ctrl+u and ctrl+w, held other keys for an Enter and echoed them, and
+   * made ctrl+z/ctrl+c signals. In raw mode the keys wait in the terminal until Ink reads them.
+   */
   enter(): void {
+    if (this.stdin.isTTY) {
+      try {
+        this.stdin.setRawMode(true);
+      } catch {
+        // not a terminal after all: Ink says so
+      }
+    }
     if (!this.stdout.isTTY || this.active) return;
     this.active = true;
     this.write(ENTER_SEQ);

@@ -5,6 +5,7 @@
 // - `fakeApi`: a tiny local HTTP API server whose answers a test chooses (HTML, truncated
 //   JSON, odd kinds, huge objects, 10,000 namespaces...); watches stay open and silent;
 // - an isolated HOME / XDG tree per run, and a reader of every file the app wrote there.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -142,6 +143,15 @@ export class TtyRun {
     return n;
   }
 
+  /** Until kfleet's raw output holds `bytes` (looked at every 2 ms: for "at once" checks). */
+  async waitForOutput(bytes: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.appOutput().includes(bytes)) {
+      if (this.ended || Date.now() > deadline) throw new Error(`no ${JSON.stringify(bytes)} in kfleet's output: ${JSON.stringify(this.raw.slice(-400))}`);
+      await sleep(2);
+    }
+  }
+
   async waitFor(what: string | RegExp, timeoutMs = 15_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -181,6 +191,11 @@ export class TtyRun {
   }
 
   /** The terminal state after exit: xterm's model plus the termios `stty -a` printed. */
+  /** `stty -a` of the terminal now, while kfleet runs. */
+  sttyNow(): string {
+    return execFileSync('stty', ['-F', (this.proc as unknown as { ptsName: string }).ptsName, '-a'], { encoding: 'utf8' });
+  }
+
   restored(exit: TtyExit) {
     const raw = this.appOutput();
     return {
