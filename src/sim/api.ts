@@ -502,6 +502,8 @@ export class Api {
     }
     if (r[0] === 'pods') {
       const pods = r[1] ? [this.store.getNs('pods', r[1], ns)].filter(Boolean) : this.store.list('pods', ns).filter((p) => matchLabels(labels, p.metadata.labels));
+      // metrics-server's order (its pkg/api/pod.go): by namespace, then name.
+      pods.sort((a, b) => (a.metadata.namespace === b.metadata.namespace ? byText(a.metadata.name, b.metadata.name) : byText(a.metadata.namespace, b.metadata.namespace)));
       if (r[1] && pods.length === 0) throw notFound('pods', METRICS_GROUP, r[1]);
       const items = pods.filter((p) => p.status?.phase === 'Running').map((p) => ({
         metadata: { name: p.metadata.name, namespace: p.metadata.namespace, labels: p.metadata.labels, creationTimestamp: ts }, ...base,
@@ -569,3 +571,5 @@ function dropNulls(v: any): any {
 function notFoundPath(path: string): ApiError {
   return new ApiError(404, 'NotFound', `the server could not find the requested resource (get ${path})`);
 }
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

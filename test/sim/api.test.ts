@@ -275,6 +275,25 @@ describe('tables, metrics, faults, control', () => {
     }
   });
 
+  test("pod metrics in metrics-server's order: by namespace, then name (not the key string's: \"a\" before \"a-b\")", async () => {
+    const s = await startSimServer({ scenario: 'incident', controllers: false });
+    try {
+      for (const [ns, name] of [['team', 'x'], ['team-a', 'w'], ['team', 'a']]) {
+        assert.equal((await api(s, `/api/v1/namespaces`, { method: 'POST', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } })).status < 500, true);
+        const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } };
+        assert.equal((await api(s, `/api/v1/namespaces/${ns}/pods`, { method: 'POST', body: pod })).status, 201);
+      }
+      const got = (await api(s, '/apis/metrics.k8s.io/v1beta1/pods')).json().items.map((p: any) => [p.metadata.namespace, p.metadata.name] as [string, string]);
+      const want = [...got].sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1));
+      assert.ok(got.length > 3 && new Set(got.map((p) => p[0])).size > 2);
+      assert.deepEqual(got, want);
+      const keys = got.map((p) => p.join('/'));
+      assert.ok(keys.indexOf('team/x') < keys.indexOf('team-a/w') && 'team-a/w' < 'team/x', 'team/x, then team-a/w');
+    } finally {
+      await s.close();
+    }
+  });
+
   test('metrics that change every scrape window (metricsChangeEverySec), nodes the sum of their pods', async () => {
     const PERIOD = 15_000;
     const t0 = 113_333_334 * PERIOD; // a window's start, late 2023
