@@ -3,44 +3,43 @@
 // Why: at 150,000 pods a poll every few minutes replaced 150,000 small objects (and their
 // arrays and key strings) that had lived long enough to sit in V8's old generation, so every
 // poll left ~25 MB there for full GCs to find (session 4 measured ~2.5 s of CPU after a poll,
-// more than the poll itself). A table is three arrays; successive polls share the key → slot
-// map (a pod keeps its slot) while few of its pods are gone, and a poll makes key strings only
-// for new pods.
+// more than the poll itself). A table is a few arrays, and a poll makes key strings only for
+// pods new since the last one.
+//
+// A pod's slot is its place in the answer, and a key is found by binary search, not a Map: a
+// Map of 150,000 keys is ~7 MB of hash table, and the one a poll built grew there through
+// ~7 MB of smaller ones. Under churn (2,000 events/s at 150,000 pods) most pods are new
+// between two polls, so each poll built a fresh map beside the last one's: with the pods
+// tree's set of pods moved, the large objects a poll left for a full GC (a sampling heap
+// profile: ~20 MB a poll), and the churn's highest RSS (618 MB in 20 minutes, 2 s after a
+// poll). When a poll brings the same pods in the same order (a quiet cluster), its table
+// shares the last one's keys, and a slot is then the same pod in both.
 //
 // A table never changes once built: the pods tree compares the table its roll-ups count with
 // the next one, pod by pod (labelTree.ts).
 //
-// A table also keeps the order its pods came in. metrics-server answers sorted by namespace and
-// name (its pkg/api/pod.go), so the next poll brings mostly the same pods in the same order:
-// the reader checks the pod it reads against the one expected next (`expected`) from its bytes,
+// A table keeps the order its pods came in. metrics-server answers sorted by namespace and name
+// (its pkg/api/pod.go), so the next poll brings mostly the same pods in the same order: the
+// reader checks the pod it reads against the one expected next (`expected`) from its bytes,
 // and only for another pod makes the key string and looks it up (150,000 pods: ~0.4 s of a
 // poll's CPU went to making and hashing those keys).
 import type { LeanPodMetrics } from '../kube/types.js';
 
-/** Pod key → slot, shared by the tables of successive polls while few of its pods are gone (deadSlotsAllowed); it only grows. */
-export interface SlotMap {
-  readonly index: Map<string, number>;
-  /** Slot → key: the index turned round. */
-  readonly keys: string[];
-}
-
 export class PodMetricsTable {
-  static readonly EMPTY = new PodMetricsTable({ index: new Map(), keys: [] }, [], new Uint32Array(0), new Float64Array(0), 0, new Int32Array(0));
+  static readonly EMPTY = new PodMetricsTable([], [], new Uint32Array(0), new Float64Array(0), undefined);
 
   /** Made by PodMetricsTableBuilder (or `of`). */
   constructor(
-    /** The key → slot map this table reads (the builder of the next poll's reuses it). */
-    readonly slots: SlotMap,
-    /** Per slot: the pod's container names (shared between replicas), or undefined: no metrics. */
-    private readonly names: readonly (readonly string[] | undefined)[],
+    /** Slot → pod key: the pods in the order they came in the answer. */
+    readonly slotKeys: readonly string[],
+    /** Per slot: the pod's container names (a list shared between replicas). */
+    private readonly names: readonly (readonly string[])[],
     /** Per slot: where the pod's containers start in `values`. */
     private readonly start: Uint32Array,
     /** Per container: CPU in nanocores, then memory in bytes. */
     private readonly values: Float64Array,
-    /** Pods with metrics. */
-    readonly size: number,
-    /** The slots in the order their pods came in the answer. */
-    readonly order: Int32Array,
+    /** The slots in key order (`<`); undefined when `slotKeys` is in that order already. */
+    private readonly sorted: Int32Array | undefined,
   ) {}
 
   /** A table of these pods' metrics (tests, and callers that have them as objects). */
@@ -50,22 +49,39 @@ export class PodMetricsTable {
     return b.build();
   }
 
-  /**
-   * The pod's slot: where its figures are in this table and in every table that shares its
-   * slots (`sharesSlots`); -1 if the key has none. The `...At` methods read a slot, so a caller
-   * comparing two tables looks the key up once, not once per figure.
-   */
-  slotOf(key: string): number {
-    return this.slots.index.get(key) ?? -1;
+  /** Pods with metrics. */
+  get size(): number {
+    return this.slotKeys.length;
   }
 
+  /**
+   * The pod's slot: where its figures are in this table and in every table that shares its
+   * slots (`sharesSlots`); -1 if it has no metrics here. The `...At` methods read a slot, so a
+   * caller comparing two tables looks the key up once, not once per figure.
+   */
+  slotOf(key: string): number {
+    const { slotKeys, sorted } = this;
+    let lo = 0;
+    let hi = slotKeys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const slot = sorted ? sorted[mid]! : mid;
+      const k = slotKeys[slot]!;
+      if (k === key) return slot;
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Whether a slot is the same pod here and in `other` (the same pods in the same order). */
   sharesSlots(other: PodMetricsTable): boolean {
-    return other.slots === this.slots;
+    return other.slotKeys === this.slotKeys;
   }
 
   /** Whether the pod in this slot has metrics in this table. */
   hasAt(slot: number): boolean {
-    return slot >= 0 && this.names[slot] !== undefined;
+    return slot >= 0 && slot < this.slotKeys.length;
   }
 
   /** The pod's CPU summed over its containers, nanocores (0 without metrics). */
@@ -121,7 +137,7 @@ export class PodMetricsTable {
   }
 
   containersAt(slot: number): readonly string[] | undefined {
-    return slot < 0 ? undefined : this.names[slot];
+    return this.hasAt(slot) ? this.names[slot] : undefined;
   }
 
   /** Container `i` of the pod in `slot`: its CPU (nanocores) if `field` is 0, memory (bytes) if 1. */
@@ -137,153 +153,104 @@ export class PodMetricsTable {
     return { containers: this.names[s]!, usage: Array.from(this.values.subarray(at, at + 2 * this.names[s]!.length)) };
   }
 
-  /** Keys of the pods with metrics. */
-  *keys(): IterableIterator<string> {
-    for (const [key, s] of this.slots.index) if (this.names[s] !== undefined) yield key;
+  /** How much of `values` the pods use (the next poll's builder sizes its own from it). */
+  valuesUsed(): number {
+    const last = this.slotKeys.length - 1;
+    return last < 0 ? 0 : this.start[last]! + 2 * this.names[last]!.length;
   }
 
+  /** The slots in key order, or undefined: `slotKeys` is (a table sharing the keys takes it). */
+  keyOrder(): Int32Array | undefined {
+    return this.sorted;
+  }
+
+  /** Keys of the pods with metrics, in the answer's order. */
+  keys(): IterableIterator<string> {
+    return this.slotKeys.values();
+  }
 }
 
 /**
- * Slots for pods that are gone a slot map may hold beyond the pods of the table it was built
- * for: an eighth of them, and 4,096 for small clusters. Past that, the next table takes a fresh
- * map. Under churn (2,000 events/s at 150,000 pods, ~120,000 pods replaced between two polls)
- * a map shared for as long as it held less than twice its pods grew to ~270,000 keys: its table
- * doubled to ~14 MB, and the names of ~120,000 pods gone (~7 MB) stayed with it (a heap
- * snapshot of the CLI: 402,103 "namespace/name" strings, 314,670 distinct, for 150,000 pods).
- */
-export function deadSlotsAllowed(pods: number): number {
-  return (pods >> 3) + 4096;
-}
-
-/**
- * Builds the next poll's table, pod by pod. The previous table's slot map is shared (and grown)
- * while it holds few pods that are gone; when the pods new since then pass that allowance, the
- * builder moves what it has to a fresh map and goes on there. Either way the previous table's
- * order tells which pod comes next, and a fresh map takes the previous table's key strings for
- * the pods it had: a poll makes strings only for new pods.
+ * Builds the next poll's table, pod by pod. The previous table's order tells which pod comes
+ * next, and its key strings are taken for the pods it had: a poll makes strings only for new
+ * pods. While every pod is the previous table's in its order, no key list is made: the
+ * previous one is shared if the poll ends there.
  */
 export class PodMetricsTableBuilder {
-  private slots: SlotMap;
-  /** `slots` is the previous table's map (a slot is then the same pod in both). */
-  private shared: boolean;
-  /** Keys this poll added to a shared map. */
-  private added = 0;
-  private names: (readonly string[] | undefined)[];
+  /** The keys so far; undefined while they are the first `count` of the previous table's. */
+  private keys: string[] | undefined;
+  private count = 0;
+  private readonly names: (readonly string[])[] = [];
   private start: Uint32Array;
   private values: Float64Array;
-  private order: Int32Array;
   private used = 0;
-  private size = 0;
-  /** The previous table's order, where in it the next pod is expected, and each of its slots' place in it. */
-  private readonly previousOrder: Int32Array;
+  /** The previous table's slot of the pod expected next. */
   private next = 0;
-  private readonly placeOf: Int32Array;
 
   constructor(private readonly previous: PodMetricsTable = PodMetricsTable.EMPTY) {
-    // (EMPTY's map is never grown: it would be shared by every store.)
-    const prev = previous.slots;
-    this.shared = previous !== PodMetricsTable.EMPTY && prev.index.size - previous.size <= deadSlotsAllowed(previous.size);
-    this.slots = this.shared ? prev : { index: new Map(), keys: [] };
-    const n = Math.max(1024, this.shared ? prev.index.size : previous.size);
-    this.names = new Array<readonly string[] | undefined>(n);
-    this.start = new Uint32Array(n);
-    this.values = new Float64Array(4 * n);
-    this.order = new Int32Array(n);
-    this.previousOrder = previous.order;
-    this.placeOf = new Int32Array(prev.keys.length).fill(-1);
-    for (let i = 0; i < this.previousOrder.length; i++) this.placeOf[this.previousOrder[i]!] = i;
+    // Room for the previous poll's pods and an eighth more (its values: as many containers).
+    const pods = previous.size + (previous.size >> 3) + 1024;
+    this.start = new Uint32Array(pods);
+    this.values = new Float64Array(Math.max(4 * 1024, previous.size > 0 ? Math.ceil((pods / previous.size) * previous.valuesUsed()) : 0));
   }
 
   /** The key of the pod expected next: the one after the last added in the previous table's order. */
   expectedKey(): string | undefined {
-    return this.next < this.previousOrder.length ? this.previous.slots.keys[this.previousOrder[this.next]!] : undefined;
+    return this.previous.slotKeys[this.next];
   }
 
   /** The expected pod's container names in the previous table (a list shared between replicas). */
   expectedContainers(): readonly string[] | undefined {
-    return this.next < this.previousOrder.length ? this.previous.containersAt(this.previousOrder[this.next]!) : undefined;
+    return this.previous.containersAt(this.next);
   }
 
   /** The expected pod's figures (see `add`); the caller checked its key is `expectedKey()`. */
   addExpected(containers: readonly string[], usage: ArrayLike<number>): void {
-    const was = this.previousOrder[this.next]!;
-    this.addAt(this.shared ? was : this.slotFor(this.previous.slots.keys[was]!), was, containers, usage);
+    this.addAt(this.next, this.previous.slotKeys[this.next]!, containers, usage);
   }
 
   /** A pod's figures: `usage` holds CPU (nanocores) and memory (bytes) per container. The
    *  arrays are not kept (the names are: pass a list shared between replicas). */
   add(key: string, containers: readonly string[], usage: ArrayLike<number>): void {
-    const s = this.slotFor(key);
-    this.addAt(s, this.shared ? s : (this.previous.slots.index.get(key) ?? -1), containers, usage);
+    const was = this.previous.slotOf(key);
+    this.addAt(was, was >= 0 ? this.previous.slotKeys[was]! : key, containers, usage);
   }
 
-  /** The key's slot in `slots`, a new one if it has none. */
-  private slotFor(key: string): number {
-    let s = this.slots.index.get(key);
-    if (s === undefined) {
-      if (this.shared && ++this.added > deadSlotsAllowed(this.previous.size)) this.unshare();
-      this.slots.index.set(key, (s = this.slots.index.size));
-      this.slots.keys.push(key);
-    }
-    return s;
-  }
-
-  /** Too many new pods to keep sharing: what this poll has so far moves to a fresh map (slot = order). */
-  private unshare(): void {
-    const n = Math.max(1024, this.previous.size);
-    const slots: SlotMap = { index: new Map(), keys: [] };
-    const names = new Array<readonly string[] | undefined>(n);
-    const start = new Uint32Array(n);
-    for (let i = 0; i < this.size; i++) {
-      const s = this.order[i]!;
-      const key = this.slots.keys[s]!;
-      slots.index.set(key, i);
-      slots.keys.push(key);
-      names[i] = this.names[s];
-      start[i] = this.start[s]!;
-      this.order[i] = i;
-    }
-    this.slots = slots;
-    this.names = names;
-    this.start = start;
-    this.shared = false;
-  }
-
-  /** `s`: the pod's slot here; `was`: its slot in the previous table (-1: none). */
-  private addAt(s: number, was: number, containers: readonly string[], usage: ArrayLike<number>): void {
-    if (s >= this.start.length) this.growSlots(s + 1);
-    if (this.names[s] === undefined) {
-      if (this.size === this.order.length) this.growOrder();
-      this.order[this.size++] = s;
-    }
+  /** `was`: the pod's slot in the previous table (-1: none). */
+  private addAt(was: number, key: string, containers: readonly string[], usage: ArrayLike<number>): void {
+    if (this.keys === undefined && was !== this.count) this.keys = this.previous.slotKeys.slice(0, this.count);
+    this.keys?.push(key);
     // Expect next the pod that came after this one last time (a pod gone or new moves on, or stays).
-    if (was >= 0 && was < this.placeOf.length && this.placeOf[was]! >= 0) this.next = this.placeOf[was]! + 1;
+    if (was >= 0) this.next = was + 1;
+    if (this.count === this.start.length) this.start = grown(this.start, 2 * this.count);
     const n = 2 * containers.length;
-    if (this.used + n > this.values.length) {
-      const next = new Float64Array(Math.max(2 * this.values.length, this.used + n));
-      next.set(this.values);
-      this.values = next;
-    }
-    this.names[s] = containers;
-    this.start[s] = this.used;
+    if (this.used + n > this.values.length) this.values = grown(this.values, Math.max(2 * this.values.length, this.used + n));
+    this.names.push(containers);
+    this.start[this.count++] = this.used;
     for (let i = 0; i < n; i++) this.values[this.used + i] = usage[i] ?? 0;
     this.used += n;
   }
 
   build(): PodMetricsTable {
-    return new PodMetricsTable(this.slots, this.names, this.start, this.values.slice(0, this.used), this.size, this.order.slice(0, this.size));
+    const { previous } = this;
+    const same = this.keys === undefined && this.count === previous.size;
+    const keys = same ? previous.slotKeys : (this.keys ?? previous.slotKeys.slice(0, this.count));
+    return new PodMetricsTable(keys, this.names, this.start, this.values, same ? previous.keyOrder() : keyOrder(keys));
   }
+}
 
-  private growSlots(min: number): void {
-    const start = new Uint32Array(Math.max(min, 2 * this.start.length));
-    start.set(this.start);
-    this.start = start;
-  }
+/** The slots of `keys` in key order, or undefined if they are in that order already. */
+function keyOrder(keys: readonly string[]): Int32Array | undefined {
+  let inOrder = true;
+  for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! < keys[i]!;
+  if (inOrder) return undefined;
+  const slots = new Int32Array(keys.length);
+  for (let i = 0; i < slots.length; i++) slots[i] = i;
+  return slots.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+}
 
-  private growOrder(): void {
-    const order = new Int32Array(2 * this.order.length);
-    order.set(this.order);
-    this.order = order;
-  }
+function grown<T extends Uint32Array | Float64Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
 }

@@ -1,7 +1,7 @@
 // ORACLE: pod usage in the pods tree equals real `kubectl top pod`, over real HTTP to the
 // embedded cluster: metrics poller -> the poll's table (podMetricsTable.ts) -> the tree's
-// roll-ups. Twice: after the first poll, and after a later poll with other figures (tables
-// that share their slots with the last one).
+// roll-ups. Twice: after the first poll, and after a later poll with other figures (a table
+// that shares its keys, and so its slots, with the last one).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configForContext, loadKubeconfig } from '../../src/config/kubeconfig.js';

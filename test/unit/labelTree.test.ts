@@ -23,7 +23,7 @@ const leanOf = (containers: { name: string; usage: { cpu: string; memory: string
 const usageOf = (cpu: string, memory: string): LeanPodMetrics => leanOf([{ name: 'c', usage: { cpu, memory } }]);
 
 /** A poll's table of these metrics. Each is built from the last one (as the poller does), so
- *  every test also goes through tables that share their pods' slots with earlier ones. */
+ *  every test also goes through tables that share their keys (slots) with earlier ones. */
 let lastTable = PodMetricsTable.EMPTY;
 function table(m: ReadonlyMap<string, LeanPodMetrics>): PodMetricsTable;
 function table(m: ReadonlyMap<string, LeanPodMetrics> | undefined): PodMetricsTable | undefined;

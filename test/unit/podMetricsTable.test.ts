@@ -1,9 +1,10 @@
-// A metrics poll's table: successive polls share their pods' slots, yet each table keeps its
-// own figures; quantities read on the fast path equal the exact BigInt parse.
+// A metrics poll's table: each table keeps its own figures and finds every pod by key, in any
+// answer order; a poll of the same pods in the same order shares the last table's keys;
+// quantities read on the fast path equal the exact BigInt parse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LeanPodMetrics } from '../../src/kube/types.js';
-import { deadSlotsAllowed, PodMetricsTable } from '../../src/model/podMetricsTable.js';
+import { PodMetricsTable } from '../../src/model/podMetricsTable.js';
 import { parseQuantityOr, quantityNumber } from '../../src/model/quantity.js';
 
 const lean = (...cs: [string, number, number][]): LeanPodMetrics => ({ containers: cs.map((c) => c[0]), usage: cs.flatMap((c) => [c[1], c[2]]) });
@@ -57,46 +58,56 @@ test('successive polls: each table keeps its own figures while later ones reuse 
   assert.equal(PodMetricsTable.of([['x/y', lean(['a', 1, 2])]]).sameFor(PodMetricsTable.of([['x/y', lean(['c', 1, 2])]]), 'x/y'), false);
 });
 
-test('when most slots are for pods gone, the next table starts a fresh slot map', () => {
-  const many = PodMetricsTable.of(Array.from({ length: 10_000 }, (_, i): [string, LeanPodMetrics] => [`ns/old-${i}`, lean(['a', i, i])]));
-  const few = PodMetricsTable.of([['ns/new-0', lean(['a', 5, 6])]], many);
-  assert.equal(few.slots.index.size, 10_001); // still shared: the table before had 10,000 pods
-  const next = PodMetricsTable.of([['ns/new-0', lean(['a', 7, 8])]], few);
-  assert.equal(next.slots.index.size, 1);
-  assert.deepEqual(next.get('ns/new-0'), lean(['a', 7, 8]));
-  assert.deepEqual(few.get('ns/new-0'), lean(['a', 5, 6]));
-  assert.equal(many.cpu('ns/old-9999'), 9999);
-  assert.equal(few.sameFor(next, 'ns/new-0'), false);
-  assert.equal(few.sameFor(next, 'ns/old-1'), true); // in neither
+test('the same pods in the same order share the keys; any other poll has its own', () => {
+  const entries = (round: number, keys: string[]) => keys.map((k): [string, LeanPodMetrics] => [k, lean(['a', Number(k.slice(5)) + round, 2 * Number(k.slice(5))])]);
+  const keys = Array.from({ length: 1000 }, (_, i) => `ns/p-${String(i).padStart(4, '0')}`);
+  const first = PodMetricsTable.of(entries(0, keys));
+  const second = PodMetricsTable.of(entries(1, keys), first);
+  assert.ok(second.sharesSlots(first));
+  assert.equal(second.slotOf('ns/p-0500'), first.slotOf('ns/p-0500'));
+  assert.equal(first.cpu('ns/p-0500'), 500);
+  assert.equal(second.cpu('ns/p-0500'), 501);
+  assert.equal(second.sameFor(first, 'ns/p-0500'), false);
+  // One pod gone: not the same keys.
+  const third = PodMetricsTable.of(entries(1, keys.filter((k) => k !== 'ns/p-0007')), second);
+  assert.equal(third.sharesSlots(second), false);
+  assert.equal(third.size, 999);
+  assert.equal(third.has('ns/p-0007'), false);
+  assert.equal(third.slotKeys[500], second.slotKeys[501], 'ns/p-0501');
+  assert.equal(third.sameFor(second, 'ns/p-0501'), true); // same figures, other slots
+  assert.equal(third.sameFor(second, 'ns/p-0007'), false); // gone
+  // Nothing at all, then pods again.
+  const none = PodMetricsTable.of([], third);
+  assert.equal(none.size, 0);
+  assert.equal(none.cpu('ns/p-0001'), 0);
+  assert.deepEqual(PodMetricsTable.of(entries(2, keys), none).get('ns/p-0999'), lean(['a', 1001, 1998]));
 });
 
-test('a poll of mostly new pods (churn) moves to a fresh slot map once they pass the allowance: the shared one stops growing', () => {
+test('a poll of mostly new pods (churn), in metrics-server\'s order: every pod found, the earlier tables read their own figures', () => {
+  // metrics-server sorts by namespace, then name: namespace "team" before "team-a", although
+  // the key "team-a/…" sorts before "team/…" as a string: the table is not in key order.
   const pods = 20_000;
-  const allowed = deadSlotsAllowed(pods); // 2,500 + 4,096
-  assert.equal(allowed, 6596);
-  const first = PodMetricsTable.of(Array.from({ length: pods }, (_, i): [string, LeanPodMetrics] => [`ns/old-${i}`, lean(['a', i, 2 * i])]));
-  // The next poll: the first 5,000 pods stay (in the same order), 15,000 are new, interleaved.
-  const entries: [string, LeanPodMetrics][] = [];
-  for (let i = 0; i < pods; i++) entries.push(i % 4 === 0 ? [`ns/old-${i}`, lean(['a', i + 1, 2 * i])] : [`ns/new-${i}`, lean(['b', 3 * i, 4 * i])]);
-  const second = PodMetricsTable.of(entries, first);
-  // The shared map took the allowance of new keys and no more; the new table's map holds its pods only.
-  assert.equal(first.slots.index.size, pods + allowed);
-  assert.notEqual(second.slots, first.slots);
-  assert.equal(second.slots.index.size, pods);
-  assert.equal(second.slots.keys.length, pods);
+  const nsOf = (i: number) => ['team', 'team-a', 'team-ab', 'u'][i % 4]!;
+  const answer = (keys: [string, string][]) => keys.sort((x, y) => (x[0] === y[0] ? (x[1] < y[1] ? -1 : 1) : x[0] < y[0] ? -1 : 1)).map(([ns, n]) => `${ns}/${n}`);
+  const firstKeys = answer(Array.from({ length: pods }, (_, i): [string, string] => [nsOf(i), `old-${i}`]));
+  assert.notDeepEqual(firstKeys, [...firstKeys].sort(), 'the answer is not in key order');
+  const first = PodMetricsTable.of(firstKeys.map((k, i): [string, LeanPodMetrics] => [k, lean(['a', i, 2 * i])]));
+  // The next poll: a quarter of the pods stay, three quarters are new, interleaved.
+  const secondKeys = answer(Array.from({ length: pods }, (_, i): [string, string] => [nsOf(i), i % 4 === 0 ? `old-${i}` : `new-${i}`]));
+  const second = PodMetricsTable.of(secondKeys.map((k, i): [string, LeanPodMetrics] => [k, lean(['b', 3 * i, 4 * i])]), first);
   assert.equal(second.size, pods);
-  for (const [key, m] of entries) assert.deepEqual(second.get(key), m, key);
-  // The first table still reads its own figures, and has none for the new pods.
-  for (let i = 0; i < pods; i += 97) assert.deepEqual(first.get(`ns/old-${i}`), lean(['a', i, 2 * i]));
-  assert.equal(first.get('ns/new-1'), undefined);
-  assert.equal(first.sameFor(second, 'ns/old-0'), false); // 0 → 1 nanocores
-  assert.equal(first.sameFor(second, 'ns/old-1'), false); // gone in the second
-  assert.equal(second.sameFor(first, 'ns/new-2'), false); // new in the second
-  // A third poll of the same pods shares the second's map (nothing gone), adding nothing.
-  const third = PodMetricsTable.of(entries, second);
-  assert.equal(third.slots, second.slots);
-  assert.equal(second.slots.index.size, pods);
-  assert.equal(third.sameFor(second, 'ns/new-2'), true);
+  assert.equal(second.sharesSlots(first), false);
+  secondKeys.forEach((k, i) => assert.deepEqual(second.get(k), lean(['b', 3 * i, 4 * i]), k));
+  firstKeys.forEach((k, i) => assert.deepEqual(first.get(k), lean(['a', i, 2 * i]), k));
+  // Keys in neither, before, between and after every key.
+  for (const k of ['', '/', 'team/', 'team-a/new-1x', 'team/old-', 'zzz/a', 'team-ab/new-3', 'u/old-3']) {
+    assert.equal(second.has(k), secondKeys.includes(k), k);
+    assert.equal(first.has(k), firstKeys.includes(k), k);
+  }
+  assert.equal(first.sameFor(second, 'team/old-0'), false); // both have it, figures differ
+  assert.equal(first.sameFor(second, 'team-a/old-1'), false); // gone in the second
+  assert.equal(second.sameFor(first, 'team-ab/new-2'), false); // new in the second
+  assert.equal(first.sameFor(second, 'team-ab/new-3'), true); // in neither
 });
 
 test('quantityNumber equals the exact parse, on the fast path and off it', () => {
