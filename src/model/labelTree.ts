@@ -15,7 +15,7 @@
 // Metrics: every poll changes every pod's usage. A poll is a table (podMetricsTable.ts) that
 // never changes; the roll-ups count usage as plain numbers, and a new poll is moved in pod by
 // pod, in slices if the caller wants (startPodMetrics / stepPodMetrics); until that is done, a
-// set of the keys moved (~20 B a pod) says which poll's table each pod counts.
+// flag per table slot (MovedPods) says which poll's table each pod counts.
 //
 // Every group keeps `below`, the number of rows shown under it when it is open, updated along
 // the changed pod's path (and on expand / collapse), so a view's window of rows, the row at
@@ -445,32 +445,45 @@ interface MetricsPass {
   to: PodMetricsTable;
   /** A live iterator: pods added meanwhile (or removed and added back) come at its end. */
   pods: Iterator<[string, Pod]>;
-  /** Keys of the pods moved (the pods' own key strings: ~20 B a pod, until the end). */
-  moved: ChunkedSet;
+  moved: MovedPods;
 }
 
-const KEY_CHUNK = 16_384;
-
 /**
- * A set of strings kept as Sets of at most KEY_CHUNK keys. One Set growing to 150,000 keys
- * copies its whole table when it doubles (at 131,072 keys: a 5-15 ms stop in one slice); a
- * chunk's last growth copies 8,192. Lookups try each chunk (~10): they are few (events, rows).
+ * The pods a pass moved, as a flag per slot of the table they counted (`from`) and of the one
+ * they count now (`to`). A pod with metrics in neither counts nothing either way, so it needs
+ * no flag. A Set of the moved pods' keys was ~5 MB at 150,000 pods, built anew each poll (a
+ * sampling heap profile under churn); these are 1 byte a pod.
  */
-class ChunkedSet {
-  private chunks: Set<string>[] = [new Set()];
+class MovedPods {
+  private readonly inFrom: Uint8Array;
+  private readonly inTo: Uint8Array;
 
-  add(key: string): void {
-    let last = this.chunks[this.chunks.length - 1]!;
-    if (last.size >= KEY_CHUNK) this.chunks.push((last = new Set()));
-    last.add(key);
+  constructor(
+    private readonly from: PodMetricsTable,
+    private readonly to: PodMetricsTable,
+  ) {
+    this.inFrom = new Uint8Array(from.size);
+    this.inTo = new Uint8Array(to.size);
+  }
+
+  /** The pod in slot `fromSlot` of `from` and `toSlot` of `to` (-1: none there) was moved. */
+  add(fromSlot: number, toSlot: number): void {
+    if (fromSlot >= 0) this.inFrom[fromSlot] = 1;
+    if (toSlot >= 0) this.inTo[toSlot] = 1;
   }
 
   has(key: string): boolean {
-    return this.chunks.some((c) => c.has(key));
+    const t = this.to.slotOf(key);
+    if (t >= 0) return this.inTo[t] === 1;
+    const f = this.from.slotOf(key);
+    return f >= 0 && this.inFrom[f] === 1;
   }
 
   delete(key: string): void {
-    for (const c of this.chunks) c.delete(key);
+    const t = this.to.slotOf(key);
+    if (t >= 0) this.inTo[t] = 0;
+    const f = this.from.slotOf(key);
+    if (f >= 0) this.inFrom[f] = 0;
   }
 }
 
@@ -634,7 +647,7 @@ export class LabelTree {
   }
 
   private startPass(): void {
-    if (this.target !== this.counted) this.pass = { to: this.target, pods: this.podIndex.map.entries(), moved: new ChunkedSet() };
+    if (this.target !== this.counted) this.pass = { to: this.target, pods: this.podIndex.map.entries(), moved: new MovedPods(this.counted, this.target) };
   }
 
   /** Whether the roll-ups do not count the last metrics yet (stepPodMetrics goes on). */
@@ -664,7 +677,7 @@ export class LabelTree {
       const b = from.sharesSlots(pass.to) ? a : pass.to.slotOf(key);
       if (!from.sameAt(a, pass.to, b)) {
         this.moveUsage(pod, pass.to.cpuAt(b) - from.cpuAt(a), pass.to.memoryAt(b) - from.memoryAt(a), (pass.to.hasAt(b) ? 1 : 0) - (from.hasAt(a) ? 1 : 0));
-        pass.moved.add(key);
+        pass.moved.add(a, b);
         moved = true;
       }
       if ((n & 63) === 0 && performance.now() >= deadline) break;
