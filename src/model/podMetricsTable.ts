@@ -180,7 +180,10 @@ export class PodMetricsTableBuilder {
   /** The keys so far; undefined while they are the first `count` of the previous table's. */
   private keys: string[] | undefined;
   private count = 0;
-  private readonly names: (readonly string[])[] = [];
+  /** Room for the previous poll's pods and an eighth more, so that arrays of 150,000 are not
+   *  grown through smaller ones (each a large object left for a full GC). */
+  private readonly room: number;
+  private readonly names: (readonly string[])[];
   private start: Uint32Array;
   private values: Float64Array;
   private used = 0;
@@ -188,9 +191,10 @@ export class PodMetricsTableBuilder {
   private next = 0;
 
   constructor(private readonly previous: PodMetricsTable = PodMetricsTable.EMPTY) {
-    // Room for the previous poll's pods and an eighth more (its values: as many containers).
-    const pods = previous.size + (previous.size >> 3) + 1024;
+    const pods = (this.room = previous.size + (previous.size >> 3) + 1024);
+    this.names = new Array<readonly string[]>(pods);
     this.start = new Uint32Array(pods);
+    // As many containers a pod as the previous poll's.
     this.values = new Float64Array(Math.max(4 * 1024, previous.size > 0 ? Math.ceil((pods / previous.size) * previous.valuesUsed()) : 0));
   }
 
@@ -218,23 +222,29 @@ export class PodMetricsTableBuilder {
 
   /** `was`: the pod's slot in the previous table (-1: none). */
   private addAt(was: number, key: string, containers: readonly string[], usage: ArrayLike<number>): void {
-    if (this.keys === undefined && was !== this.count) this.keys = this.previous.slotKeys.slice(0, this.count);
-    this.keys?.push(key);
+    if (this.keys === undefined && was !== this.count) {
+      this.keys = new Array<string>(Math.max(this.room, this.count + 1));
+      for (let i = 0; i < this.count; i++) this.keys[i] = this.previous.slotKeys[i]!;
+    }
+    if (this.keys) this.keys[this.count] = key;
     // Expect next the pod that came after this one last time (a pod gone or new moves on, or stays).
     if (was >= 0) this.next = was + 1;
     if (this.count === this.start.length) this.start = grown(this.start, 2 * this.count);
     const n = 2 * containers.length;
     if (this.used + n > this.values.length) this.values = grown(this.values, Math.max(2 * this.values.length, this.used + n));
-    this.names.push(containers);
+    this.names[this.count] = containers;
     this.start[this.count++] = this.used;
     for (let i = 0; i < n; i++) this.values[this.used + i] = usage[i] ?? 0;
     this.used += n;
   }
 
   build(): PodMetricsTable {
-    const { previous } = this;
-    const same = this.keys === undefined && this.count === previous.size;
-    const keys = same ? previous.slotKeys : (this.keys ?? previous.slotKeys.slice(0, this.count));
+    const { previous, count } = this;
+    const same = this.keys === undefined && count === previous.size;
+    // (Shortened, V8 trims an array's room left in place.)
+    if (this.keys) this.keys.length = count;
+    this.names.length = count;
+    const keys = same ? previous.slotKeys : (this.keys ?? previous.slotKeys.slice(0, count));
     return new PodMetricsTable(keys, this.names, this.start, this.values, same ? previous.keyOrder() : keyOrder(keys));
   }
 }
