@@ -4,7 +4,10 @@
 // (fs.writeSync), so it works from signal handlers and crash handlers right before exit.
 import fs from 'node:fs';
 
-export const ENTER_SEQ = '\x1b[?1049h\x1b[?25l';
+// Cursor home after the switch: the alternate screen keeps the cursor where the normal one had
+// it, which is after anything the terminal echoed while kfleet started (keys typed early);
+// Ink draws from the cursor, so the whole screen came out shifted.
+export const ENTER_SEQ = '\x1b[?1049h\x1b[H\x1b[?25l';
 export const RESTORE_SEQ = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l';
 
 export class TerminalGuard {

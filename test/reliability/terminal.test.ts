@@ -6,7 +6,7 @@
 // Error N ms after the first frame (see src/cli.tsx and README.md, "Reliability").
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TtyRun, fakeApi, isolatedHome, kubeconfigFor, tmpFile } from './harness.js';
+import { TtyRun, fakeApi, isolatedHome, kubeconfigFor, sleep, tmpFile } from './harness.js';
 
 let api: Awaited<ReturnType<typeof fakeApi>>;
 let kubeconfig: string;
@@ -54,6 +54,27 @@ test('raw mode is on before the first frame: a key typed at once is not eaten or
     for (const flag of ['-icanon', '-echo', '-isig']) assert.match(stty, new RegExp(`(^|\\s)${flag}(\\s|$)`), `stty at the first byte:\n${stty}`);
     run.press('?'); // read once Ink listens
     await run.waitFor('Help — esc/? to close');
+    run.press('q');
+    assert.equal((await run.done).code, 0);
+  } finally {
+    await run.kill();
+  }
+});
+
+test('a key typed while kfleet starts (echoed by the still-cooked terminal) does not shift its screen', async () => {
+  // The terminal echoes what is typed before kfleet takes it; the first frame must still start
+  // at the top-left corner of the alternate screen (it started after the echoed "?": each line
+  // one column right, the header wrapped, and the screen garbled).
+  const run = new TtyRun(['--kubeconfig', kubeconfig], { cols: 100, rows: 24, env: isolatedHome().env });
+  try {
+    // After the wrapper's pid line (it goes to the terminal too), while node starts kfleet.
+    while (!/__KFLEET_PID=\d+__\r?\n/.test(run.raw)) await sleep(1);
+    run.press('?');
+    await run.waitFor('Help — esc/? to close', 20_000);
+    run.press('?');
+    const screen = await run.waitFor('✓ synced');
+    assert.match(screen, /^kfleet Pods │ ctx \S+ │ ns all namespaces/, screen);
+    assert.match(run.appOutput(), /^\?/, 'the key was typed before kfleet took the terminal (echoed first)');
     run.press('q');
     assert.equal((await run.done).code, 0);
   } finally {
