@@ -10,6 +10,7 @@ import { USAGE, UsageError, parseCliArgs, type CliOptions } from './app/args.js'
 import { allocateYoung } from './app/heapGrowth.js';
 import { onTableSwitch } from './model/churnMap.js';
 import { TerminalGuard } from './app/terminal.js';
+import { escapeKeyAtOnce } from './app/escapeKey.js';
 import { ConfigError, configForContext, loadKubeconfig } from './config/kubeconfig.js';
 import { KeymapError, loadKeymap, userKeymapPath } from './keys/keymap.js';
 import { scrubSecrets } from './kube/client.js';
@@ -174,6 +175,7 @@ async function main(argv: string[]): Promise<void> {
   const { App } = await import('../views/App.js');
 
   cleanup.guard.enter();
+  escapeKeyAtOnce(process.stdin);
   const instance = render(
     React.createElement(App, {
       contexts,
