@@ -168,6 +168,7 @@ async function main(argv: string[]): Promise<void> {
   const heapGrowth = await import('./app/heapGrowth.js');
   heapGrowth.steerHeapGrowth(() => contexts.current?.store);
   onTableSwitch(() => heapGrowth.collectSoon());
+  (await import('./app/idleCollect.js')).collectWhenIdle();
   // Before Ink loads: its per-frame text measuring, remembered across frames (src/app/inkCaches.ts).
   await (await import('./app/inkCaches.js')).installInkCaches();
   const { render } = await import('ink');
