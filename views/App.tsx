@@ -22,6 +22,7 @@ import { ShellContext, offer, type ConfirmRequest, type HandlerStack, type Shell
 import { useStore } from './useStore.js';
 import { ActionsContext } from './actionsContext.js';
 import { ActionLog } from '../src/kube/actionLog.js';
+import { traceEvent } from '../src/app/trace.js';
 import { ConfirmDialog } from './widgets/ConfirmDialog.js';
 import { ContextPicker, contextMatches, moveCursor, pickerPage, type PickerMove, type Reach } from './widgets/ContextPicker.js';
 import { FleetContext, reachOf, useFleetRows, type FleetSource } from './FleetView.js';
@@ -285,6 +286,7 @@ export function App(props: AppProps) {
   };
 
   useInput((input, key) => {
+    traceEvent('key', {}); // KFLEET_TRACE only: when a key reached kfleet (the bench splits its latency)
     const name = keyNameFromInk(input, key);
     // Several keys in one chunk (fast typing, a paste, a test writing ":nod" or "j\r"): a
     // plain paste goes into an open text input whole; anything else is split into keys.
