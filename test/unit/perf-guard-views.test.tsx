@@ -6,13 +6,14 @@
 //   cluster has 2,000 or 8,000 pods, on the shown view and the hidden ones alike.
 // (test/bench/views.ts gives the figures at 150,000 pods.)
 import React from 'react'; // JSX in tests (test/ is outside tsconfig, so tsx uses the classic runtime)
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup, render } from 'ink-testing-library';
 import { type Pod } from '../../src/kube/types.js';
 import { loadKeymap } from '../../src/keys/keymap.js';
 import { ClusterStore } from '../../src/store/clusterStore.js';
 import { App } from '../../views/App.js';
+import { isRunning } from '../../views/backgroundWork.js';
 import { podsTreeProbe } from '../../views/PodsTreeView.js';
 import { nodeAllocationFor } from '../../views/selectors/nodeAllocation.js';
 import { rolloutIndexFor } from '../../views/selectors/rollouts.js';
@@ -130,5 +131,34 @@ describe('feature views keep their models across view switches', () => {
     }
     assert.ok(perBatchReads[0] > 0);
     assert.equal(perBatchReads[1], perBatchReads[0], `store reads per batch grew with the cluster: ${perBatchReads.join(' -> ')}`);
+  });
+});
+
+describe('the nodes view after a count that outlasted the first visit', () => {
+  test('the table is sorted and measured in the background: opening the view again computes nothing in its render', async () => {
+    // Over 20,000 pods the first count runs in background slices only (NodesView's BIG_CLUSTER_PODS).
+    const store = clusterStore(21_000, 120);
+    const t = render(<App contexts={singleContext(store, 'guard')} keymap={keymap} width={140} height={30} initialView="events" onExit={() => undefined} />);
+    const screen = () => t.lastFrame() ?? '';
+    const sel = nodeAllocationFor(store);
+    t.stdin.write('1');
+    await until(screen, /Nodes — .*counting/);
+    t.stdin.write('5'); // a glance: closed while the count goes on
+    await until(screen, /Events — /);
+    for (let i = 0; i < 1000 && (sel.progress || isRunning(sel)); i++) await tick(10);
+    assert.equal(isRunning(sel), false, 'the count and its table finished within 10 s');
+
+    const rows = mock.method(sel, 'rows');
+    t.stdin.write('1');
+    await until(screen, /Nodes — 120\b/);
+    assert.equal(rows.mock.callCount(), 0, "the view's render listed the rows again: the table was not ready");
+    // The table as it opens: sorted by name, with the cluster's totals.
+    const names = screen().split('\n').map((l) => /\b(node-\S+)/.exec(l)?.[1]).filter((n): n is string => !!n);
+    assert.ok(names.length >= 10, screen());
+    assert.deepEqual(names, [...names].sort());
+    assert.match(screen(), /TOTAL/);
+    rows.mock.restore();
+    t.unmount();
+    store.close();
   });
 });
