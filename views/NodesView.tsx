@@ -8,7 +8,7 @@
 // Data: NodeAllocationSelector is fed the store's change batches (O(changed pods)); the rows
 // of the changed nodes only are rebuilt; sorting 5,000 rows takes ~2 ms, so it is redone on
 // a change. Only the visible rows are formatted (Table).
-import { finishInBackground, isRunning } from './backgroundWork.js';
+import { BACKGROUND_SLICE_MS, finishInBackground, isRunning } from './backgroundWork.js';
 import { Box, Text } from 'ink';
 import fuzzysort from 'fuzzysort';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
@@ -268,7 +268,7 @@ interface UiState {
  */
 const FIRST_SLICE_MS = 8;
 const BIG_CLUSTER_PODS = 20_000;
-const SLICE_MS = 12;
+const SLICE_MS = BACKGROUND_SLICE_MS;
 const PROGRESS_MS = 250;
 
 /** Of a pass building rows (its count done): how many rows it had to build. */

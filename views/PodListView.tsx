@@ -1,6 +1,6 @@
 // The plain pods list (kubectl get pods -A): NAMESPACE NAME READY STATUS RESTARTS NODE AGE.
 // Rows are store keys kept sorted incrementally; only the visible ones are formatted.
-import { finishInBackground } from './backgroundWork.js';
+import { BACKGROUND_SLICE_MS, finishInBackground } from './backgroundWork.js';
 import { Box } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Pod } from '../src/kube/types.js';
@@ -66,7 +66,7 @@ function rowColorOf(store: ClusterStore) {
 export const PREPARE_PODS = 20_000;
 /** Keys sorted per chunk, and the work per background slice, when the list is big. */
 const CHUNK = 4096;
-const SLICE_MS = 10;
+const SLICE_MS = BACKGROUND_SLICE_MS;
 
 /**
  * The store's pod keys sorted by namespace then name (kubectl get pods -A), kept live per

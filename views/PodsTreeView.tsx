@@ -13,7 +13,7 @@
 // BUILD_SLICE_MS at a time, to the end even when the view is left meanwhile): the view shows
 // "grouping n of N pods…" and draws rows when it is done; keys for the tree typed meanwhile
 // are kept and applied to the whole tree then.
-import { finishInBackground } from './backgroundWork.js';
+import { BACKGROUND_SLICE_MS, finishInBackground } from './backgroundWork.js';
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { savedGroupBy, saveGroupBy, settingsPath } from '../src/config/settings.js';
@@ -247,7 +247,7 @@ const treeBuilt = new WeakMap<ClusterStore, string>();
 export const PREPARE_PODS = 5000;
 
 /** Background build: work per slice, and how often the view hears about progress. */
-const BUILD_SLICE_MS = 12;
+const BUILD_SLICE_MS = BACKGROUND_SLICE_MS;
 const PROGRESS_MS = 200;
 /** Run the model's unfinished first build to the end in the background; `onProgress` hears about it. */
 const finishBuild = (model: PodTreeModel, onProgress: () => void) => finishInBackground(model, () => model.buildStep(BUILD_SLICE_MS), onProgress, PROGRESS_MS);

@@ -2,7 +2,7 @@
 // progress, failing ones first, each failing row saying why its pods fail. `enter`/`h` opens
 // the revision history; `u` rolls back (after the shell's confirm) through Actions, and the
 // row is then followed live until the new rollout completes or stalls.
-import { finishInBackground } from './backgroundWork.js';
+import { BACKGROUND_SLICE_MS, finishInBackground } from './backgroundWork.js';
 import { Box, Text } from 'ink';
 import fuzzysort from 'fuzzysort';
 import { useContext, useEffect, useMemo, useReducer, useRef, useState } from 'react';
@@ -174,7 +174,7 @@ export const PREPARE_WORKLOADS = 2000;
 /** A small store's index is built within the first render (~10 µs a workload). */
 const FIRST_SLICE_MS = 8;
 /** The background slices of a big first build, and how often they redraw its progress. */
-const SLICE_MS = 12;
+const SLICE_MS = BACKGROUND_SLICE_MS;
 const PROGRESS_MS = 150;
 
 /** What the view draws while the index's first build runs. */
