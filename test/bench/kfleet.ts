@@ -40,7 +40,7 @@ const now = () => performance.timeOrigin + performance.now();
 export class BenchSession {
   readonly pty: PtySession;
   readonly startedAt: number;
-  private watchers: { test: (screen: string) => boolean; resolve: (t: number) => void }[] = [];
+  private watchers: { test: (screen: string) => boolean; resolve: (t: number) => void; since: number }[] = [];
   private traceOffset = 0;
   private traceRest = '';
   readonly trace: TraceLine[] = [];
@@ -71,14 +71,15 @@ export class BenchSession {
     if (this.watchers.length === 0) return;
     const screen = this.pty.screen();
     this.watchers = this.watchers.filter((w) => {
-      if (!w.test(screen)) return true;
+      // A chunk that came before the watch (a frame the key did not cause, parsed late) does not count.
+      if (t < w.since || !w.test(screen)) return true;
       w.resolve(t);
       return false;
     });
   }
 
   /** Resolves with the arrival time of the first chunk after which the screen passes `test`. */
-  until(test: (screen: string) => boolean, timeoutMs: number, what: string): Promise<number> {
+  until(test: (screen: string) => boolean, timeoutMs: number, what: string, onlyNewOutput = false): Promise<number> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.watchers = this.watchers.filter((w) => w.resolve !== done);
@@ -88,8 +89,10 @@ export class BenchSession {
         clearTimeout(timer);
         resolve(t);
       };
-      this.watchers.push({ test, resolve: done });
-      // Already true (no chunk will come): check now.
+      this.watchers.push({ test, resolve: done, since: now() });
+      // Already true (no chunk will come): check now; not for a key's effect, which needs output
+      // that comes after the key.
+      if (onlyNewOutput) return;
       void (this.pty as unknown as { pendingWrites: Promise<void> }).pendingWrites.then(() => {
         if (test(this.pty.screen())) {
           this.watchers = this.watchers.filter((w) => w.resolve !== done);
@@ -102,7 +105,7 @@ export class BenchSession {
   /** Press keys; resolves with ms from the write to the first frame that passes `test`. */
   async keyLatency(keys: string, test: (screen: string) => boolean, timeoutMs = 20_000): Promise<number> {
     const t0 = now();
-    const p = this.until(test, timeoutMs, `the frame after ${JSON.stringify(keys)}`);
+    const p = this.until(test, timeoutMs, `the frame after ${JSON.stringify(keys)}`, true);
     this.pty.press(keys);
     return (await p) - t0;
   }
