@@ -114,10 +114,17 @@ export function collectSoon(setFlags: (flags: string) => void = setFlagsFromStri
 let collecting = false;
 
 function onNextMajorGc(then: () => void): void {
-  const observer = new PerformanceObserver((list) => {
-    if (!list.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) return;
-    observer.disconnect();
+  const stop = afterEveryMajorGc(() => {
+    stop();
     then();
   });
+}
+
+/** Call `fn` after every full GC (Node's `gc` performance entries); returns a stop function. */
+export function afterEveryMajorGc(fn: () => void): () => void {
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) fn();
+  });
   observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
 }

@@ -5,14 +5,14 @@
 // finish marking at 150,000 pods, plus the young GCs around it) landed in keypresses, and the
 // garbage of a poll sat in the heap until the next keys pushed it over the limit: in the
 // bench's quiet keys a full GC came with the filter's Esc (66 ms), the view switches and the
-// scrolling, after ~90 MB of garbage had waited through the idle minute before them.
-// When the event loop has been idle for IDLE_SECONDS and the heap has grown by IDLE_GROWTH
-// since the last full GC, one is asked for at once (heapGrowth.collectSoon: incremental and
-// concurrent like V8's own), and the next keys start with the garbage gone and the whole
-// headroom to allocate in. Under churn the loop is never idle and V8 keeps its own timing.
-import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
+// scrolling, after ~90 MB of garbage had waited through the idle phase before them.
+// When the event loop has been idle for IDLE_SECONDS and the heap has grown since the last
+// full GC by IDLE_GROWTH_SHARE of what it left (IDLE_GROWTH_MIN at least), one is asked for at
+// once (heapGrowth.collectSoon: incremental and concurrent like V8's own), and the next keys
+// start with the garbage gone and the whole headroom to allocate in. Under churn the loop is never idle and V8 keeps its own timing.
+import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { collectSoon } from './heapGrowth.js';
+import { afterEveryMajorGc, collectSoon } from './heapGrowth.js';
 import { traceEvent } from './trace.js';
 
 /** Seconds in a row with the event loop busy less than IDLE_ELU of the time. */
@@ -59,10 +59,6 @@ function processProbe(): HeapProbe {
       last = now;
       return share;
     },
-    afterEveryMajorGc(fn) {
-      new PerformanceObserver((list) => {
-        if (list.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) fn();
-      }).observe({ entryTypes: ['gc'] });
-    },
+    afterEveryMajorGc: (fn) => void afterEveryMajorGc(fn),
   };
 }

@@ -4,7 +4,9 @@
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { allocateYoung, BUSY_SECONDS, collectSoon, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterEveryMajorGc, allocateYoung, BUSY_SECONDS, collectSoon, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
 import type { ClusterStore, SyncPhase } from '../../src/store/clusterStore.js';
 
 test("this Node's V8 has --heap-growing-percent", () => {
@@ -113,4 +115,24 @@ test('collectSoon asks for one full GC at a time: the trigger, then V8 own after
   ask();
   assert.deepEqual(flags.slice(2), ['--incremental-marking-soft-trigger=1'], 'asked again after it');
   afterMajorGc[1]!();
+});
+
+test('afterEveryMajorGc hears every full GC, no young one, and nothing once stopped', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (o?: { type: 'major' | 'minor' }) => void;
+  const settle = () => new Promise((r) => setTimeout(r, 50)); // gc entries are delivered asynchronously
+  let heard = 0;
+  const stop = afterEveryMajorGc(() => heard++);
+  gc({ type: 'minor' });
+  await settle();
+  assert.equal(heard, 0, 'a young GC');
+  gc({ type: 'major' });
+  await settle();
+  gc({ type: 'major' });
+  await settle();
+  assert.equal(heard, 2);
+  stop();
+  gc({ type: 'major' });
+  await settle();
+  assert.equal(heard, 2, 'stopped');
 });
