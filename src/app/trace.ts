@@ -1,7 +1,7 @@
 // Hidden benchmark instrumentation, off by default. With KFLEET_TRACE=FILE, kfleet appends
 // JSON lines to FILE: a `frame` per terminal write (what Ink drew), and a `tick` per second
 // (RSS, event-loop utilisation and delay, the newest resourceVersion the store applied), a `gc`
-// per main-thread garbage collection of 5 ms or more, and what other modules note with traceEvent
+// per main-thread garbage collection of 5 ms or more (every full one, with the heap left after it), and what other modules note with traceEvent
 // (e.g. each metrics poll's cost).
 // `npm run bench` (test/bench/) reads them. Times are epoch milliseconds with sub-ms precision.
 import fs from 'node:fs';
@@ -45,9 +45,13 @@ export function installTrace(store: () => ClusterStore | undefined): void {
   sink = line;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      if (e.duration < 5) continue;
       const kind = ((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind ?? -1;
-      line({ t: performance.timeOrigin + e.startTime, event: 'gc', ms: Math.round(e.duration * 10) / 10, kind: GC_KINDS[kind] ?? String(kind) });
+      const major = kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+      if (e.duration < 5 && !major) continue;
+      // After a full GC, V8's heap in use is about what lived through it (a few MB more: what
+      // was made since): a live-heap series over a run without forcing GCs of our own.
+      const after = major ? { heapAfter: v8.getHeapStatistics().used_heap_size } : {};
+      line({ t: performance.timeOrigin + e.startTime, event: 'gc', ms: Math.round(e.duration * 10) / 10, kind: GC_KINDS[kind] ?? String(kind), ...after });
     }
   }).observe({ entryTypes: ['gc'] });
   const snap = () => {

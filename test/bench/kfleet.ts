@@ -28,6 +28,8 @@ export interface TraceLine {
   /** gc: the pause, ms, and its kind ("minor", "major", "incremental", "weakcb"). */
   ms?: number;
   kind?: string;
+  /** gc, full ones only: V8's heap in use right after it (what lived through it, and a little more). */
+  heapAfter?: number;
   /** metrics-poll: wall time and the process's CPU time (all threads, anything it did meanwhile), ms. */
   wallMs?: number;
   cpuMs?: number;

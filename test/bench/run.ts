@@ -339,8 +339,14 @@ async function benchSize(pods: number, o: Options) {
       liveHeapEndMB: MB(liveEnd),
       atPeakRss: atPeak && { rssMB: MB(atPeak.rss), heapTotalMB: MB(atPeak.heapTotal), heapUsedMB: MB(atPeak.heap), externalMB: MB(atPeak.external) },
       rssSamples: rss,
+      // V8's heap in use right after each of its own full GCs in the churn (trace.ts): the live
+      // heap's course without full GCs forced by the bench.
+      heapAfterFullGcs: s.trace
+        .slice(traceFrom)
+        .filter((l) => l.event === 'gc' && l.kind === 'major' && l.heapAfter !== undefined && l.t <= performance.timeOrigin + tStop)
+        .map((l) => ({ t: Math.round((l.t - performance.timeOrigin - tc0) / 1000), mb: MB(l.heapAfter)! })),
     };
-    log(`  churn ${JSON.stringify({ ...(k.churn as object), rssSamples: undefined })}`);
+    log(`  churn ${JSON.stringify({ ...(k.churn as object), rssSamples: undefined, heapAfterFullGcs: undefined })}`);
 
     // ---- idle again, after churn ----
     await sleep(3000);
@@ -378,8 +384,8 @@ async function benchSize(pods: number, o: Options) {
 /** "12.3 / 456", or "> 12.3 / > 8192 (killed)" when kubectl was stopped at the RSS cap. */
 const kfig = (k: { wallS: number; peakRssMB: number; killedAtCapMB?: number }) => (k.killedAtCapMB ? `> ${k.wallS} / > ${k.killedAtCapMB} (killed at cap)` : `${k.wallS} / ${k.peakRssMB}`);
 
-/** RSS at the start, each quarter and the end of the churn: does it level off? */
-function rssQuarters(samples: { t: number; mb: number }[] | undefined): string {
+/** A figure (RSS, the heap after full GCs) at the start, each quarter and the end of the churn: does it level off? */
+function atQuarters(samples: { t: number; mb: number }[] | undefined): string {
   if (!samples?.length) return '-';
   const end = samples[samples.length - 1]!.t;
   return [0, 0.25, 0.5, 0.75, 1].map((f) => samples.find((x) => x.t >= f * end)?.mb ?? '-').join(' / ');
@@ -414,7 +420,8 @@ function table(results: Record<string, any>[]): string {
     ['churn: lag events 1st/2nd half, catch-up ms', (r) => `${r.kfleet.churn.lagEventsFirstHalfAvg} / ${r.kfleet.churn.lagEventsSecondHalfAvg}, ${r.kfleet.churn.catchUpMs}`],
     ['churn: backlog', (r) => (r.kfleet.churn.backlog ? 'YES' : 'no')],
     ['churn: RSS start → end MB (growth)', (r) => `${r.kfleet.churn.rssStartMB} → ${r.kfleet.churn.rssEndMB} (${r.kfleet.churn.rssGrowthMB})`],
-    ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => rssQuarters(r.kfleet.churn.rssSamples)],
+    ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => atQuarters(r.kfleet.churn.rssSamples)],
+    ['churn: heap after V8\'s full GCs at 0/25/50/75/100 %, MB', (r) => atQuarters(r.kfleet.churn.heapAfterFullGcs)],
     ['peak RSS before the churn (load, idle, keys), MB', (r) => `${r.kfleet.peakRssBeforeChurnMB ?? '-'}`],
     ['churn: peak RSS MB; live heap after full GC start → end MB', (r) => `${r.kfleet.churn.peakRssMB}${r.kfleet.churn.peakRssSince === 'kfleet start' ? ' (since kfleet start)' : ''}; ${r.kfleet.churn.liveHeapStartMB ?? '-'} → ${r.kfleet.churn.liveHeapEndMB ?? '-'}`],
     ['churn: at its highest RSS (1 s ticks): RSS / V8 heap held / in use / external MB', (r) => { const a = r.kfleet.churn.atPeakRss; return a ? `${a.rssMB} / ${a.heapTotalMB} / ${a.heapUsedMB} / ${a.externalMB}` : '-'; }],
