@@ -9,6 +9,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ClusterStore } from '../store/clusterStore.js';
+import { sharedSizes } from '../kube/intern.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -84,8 +85,9 @@ export function installTrace(store: () => ClusterStore | undefined): void {
     const utilization = performance.eventLoopUtilization(next, elu).utilization;
     const delays = monitoring ? { delayP99: delay.percentile(99) / 1e6, delayMax: delay.max / 1e6 } : {};
     // heapTotal (what V8 holds for its heap) and external/arrayBuffers (Buffers) tell which part of
-    // RSS is the JS heap and which is native memory.
-    line({ t: now(), event: 'tick', rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, spaces: residentSpaces(), elu: utilization, ...delays, ...snap() });
+    // RSS is the JS heap and which is native memory; `shared`, how full intern.ts's tables are
+    // (bounded: they fill under churn, then stay).
+    line({ t: now(), event: 'tick', rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, spaces: residentSpaces(), shared: sharedSizes(), elu: utilization, ...delays, ...snap() });
     elu = next;
     delay.reset();
     const busy = utilization > 0.02;

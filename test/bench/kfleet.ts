@@ -22,6 +22,8 @@ export interface TraceLine {
   external?: number;
   /** tick: per V8 heap space (new, old, large_object, code...): [resident bytes, bytes of objects]. */
   spaces?: Record<string, [number, number]>;
+  /** tick: entries in intern.ts's sharing tables (strings, values). */
+  shared?: { strings: number; values: number };
   elu?: number;
   delayP99?: number;
   delayMax?: number;
