@@ -9,8 +9,24 @@ export class ByteScratch {
 
   /** `n` bytes, good until the next call. */
   take(n: number): Uint8Array {
-    if (this.buf.length < n) this.buf = new Uint8Array(Math.max(n, 2 * this.buf.length, 16 * 1024));
+    if (this.buf.length < n) this.buf = new Uint8Array(this.roomFor(n));
     return this.buf.subarray(0, n);
+  }
+
+  /** `part` written at `at`, after the `at` bytes written before it (kept if the buffer grows); returns where it ends. */
+  put(at: number, part: Uint8Array): number {
+    const end = at + part.byteLength;
+    if (this.buf.length < end) {
+      const grown = new Uint8Array(this.roomFor(end));
+      grown.set(this.buf.subarray(0, at));
+      this.buf = grown;
+    }
+    this.buf.set(part, at);
+    return end;
+  }
+
+  private roomFor(n: number): number {
+    return Math.max(n, 2 * this.buf.length, 16 * 1024);
   }
 }
 

@@ -9,7 +9,8 @@ import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 // Modules of the library, not its index (which loads every generated API client).
 import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
 import { fetch, request, type Dispatcher, type Response } from 'undici';
-import { joined, type ByteScratch } from './byteScratch.js';
+import { ByteScratch } from './byteScratch.js';
+import { readWholeBody } from './wholeBody.js';
 
 export type ErrorKind = 'network' | 'dns' | 'tls' | 'timeout' | 'unauthorized' | 'forbidden' | 'notfound' | 'gone' | 'conflict' | 'http' | 'protocol' | 'auth-plugin';
 
@@ -155,16 +156,18 @@ export class KubeClient {
    * KubeError. With `into`, the bytes are in that scratch's memory (good until its next use):
    * a 150,000-pod list is ~1.3 GB of pages, and a new buffer per page (three, through fetch:
    * its chunks' copies and their join) is memory outside V8's heap that malloc kept after the
-   * sync (150-190 MB besides the heap where 120 were before it).
+   * sync (150-190 MB besides the heap where 120 were before it). Read with `readWholeBody`,
+   * which lets the socket's buffers go as soon as it has read them.
    */
-  async bytes(path: string, opts: Pick<RequestOptions, 'accept' | 'signal' | 'timeoutMs'> = {}, into?: ByteScratch): Promise<Uint8Array> {
+  async bytes(path: string, opts: Pick<RequestOptions, 'accept' | 'signal' | 'timeoutMs'> = {}, into: ByteScratch = new ByteScratch()): Promise<Uint8Array> {
+    const url = this.server + path;
+    const headers = await this.authHeaders(url);
+    headers['Accept'] = opts.accept ?? 'application/json';
     const whole = deadline(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.signal);
     try {
-      const res = await this.stream(path, { ...opts, signal: whole.signal });
-      if (!res.ok) throw statusError(res.status, await res.text(), path);
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of res.body) chunks.push(chunk);
-      return joined(chunks, into);
+      const res = await readWholeBody(url, headers, into, whole.signal, this.dispatcher);
+      if (res.status < 200 || res.status >= 300) throw statusError(res.status, new TextDecoder().decode(res.body), path);
+      return res.body;
     } catch (e) {
       if (opts.signal?.aborted || e instanceof KubeError) throw e;
       throw networkError(e, this.server, whole.timedOut());
