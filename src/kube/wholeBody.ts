@@ -28,13 +28,16 @@ export function readWholeBody(url: string, headers: Record<string, string>, into
     let status = 0;
     let length = 0;
     let abort: ((reason: Error) => void) | undefined;
-    const onAbort = () => abort?.(signal.reason);
+    // Before the request starts (it may wait for a connection) an abort rejects at once; the
+    // request is then aborted as it starts.
+    const onAbort = () => (abort ? abort(signal.reason) : reject(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
     const settle = () => signal.removeEventListener('abort', onAbort);
     dispatcher.dispatch(
       { origin, path: pathname + search, method: 'GET', headers },
       {
         onRequestStart(controller) {
+          if (signal.aborted) return controller.abort(signal.reason);
           abort = (reason) => controller.abort(reason);
         },
         onResponseStart(controller, statusCode) {

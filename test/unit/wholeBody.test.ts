@@ -63,6 +63,24 @@ test('an abort half-way through the body rejects with the signal\'s reason', asy
   });
 });
 
+test('an abort while the request waits for a connection rejects it (it never reaches the server)', async () => {
+  await withServer(async (base) => {
+    // One connection: the second request waits behind the first, which never ends.
+    const agent = new Agent({ connections: 1, pipelining: 1 });
+    const never = new AbortController();
+    const first = readWholeBody(`${base}/stall`, {}, new ByteScratch(), never.signal, agent);
+    first.catch(() => {});
+    const stop = new AbortController();
+    const queued = readWholeBody(`${base}/small`, {}, new ByteScratch(), stop.signal, agent);
+    setTimeout(() => stop.abort(new Error('gave up waiting')), 50);
+    // At the abort, not when the first request lets the connection go (it never does here).
+    await assert.rejects(queued, /gave up waiting/);
+    never.abort(new Error('done'));
+    await assert.rejects(first, /done/);
+    await agent.destroy();
+  });
+});
+
 test('the raw headers (views of the socket\'s first read) are let go once read; undici\'s request keeps them', async () => {
   // A dispatcher that notes what the request controller holds right after the handler saw the headers.
   const held: unknown[] = [];
