@@ -16,16 +16,6 @@
 // key p99 30 ms; at 1.2 616 and 625, 13-14, 29-33; at 1.15 603, 20, 48; at 1.1 617, 41, 59 (and
 // 37 % CPU against 30): below 1.2 the GCs cost more than the heap they save.
 // `--heap-growing-percent` is read by V8 whenever it sets a limit (0: V8's own factor).
-//
-// While the growth is fixed, `--optimize-for-size` is on as well (session 27), for what it does
-// to the old generation's pages: V8's mark-compact then moves the objects off pages with at
-// least 20 % free space, up to 6 MB a full GC, where it otherwise takes only pages ~70 % free,
-// up to 4 MB (ComputeEvacuationHeuristics; V8 reads the flag at each GC). Without it, under
-// 2,000 events/s at 150,000 pods, the old space's objects stayed level (~265 MB) while the pages
-// holding them grew from ~300 to ~358 MB over 30 minutes (pages a quarter empty, too full for V8
-// to compact): the slow rise of RSS under churn. With it (600 s of churn, one run each): old space 290-313 MB
-// from the second minute on, level; the churn's peak RSS 518 MB against 562; CPU 30.3 % against
-// 31.8; key p99 57.5 ms against 51.0 (14 full GCs over 50 ms against 2, the longest 83 ms).
 import { setFlagsFromString } from 'node:v8';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { ClusterStore } from '../store/clusterStore.js';
@@ -48,9 +38,6 @@ export function allocateYoung(setFlags: (flags: string) => void = setFlagsFromSt
 }
 
 export const HEAP_GROWING_PERCENT = 20;
-/** The flags set while the store churns, and those that give V8 its own ways back. */
-export const CHURN_FLAGS = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--optimize-for-size'];
-export const QUIET_FLAGS = ['--heap-growing-percent=0', '--no-optimize-for-size'];
 /** Changes a second the store takes, BUSY_SECONDS in a row, for the growth to be fixed. */
 export const BUSY_CHANGES_PER_S = 100;
 export const BUSY_SECONDS = 3;
@@ -59,15 +46,11 @@ export const QUIET_CHANGES_PER_S = 20;
 export const QUIET_SECONDS = 30;
 
 /**
- * Check the current store's change rate once a second and set CHURN_FLAGS or QUIET_FLAGS (the
- * timer does not keep the process alive). Returns a stop function. `afterMajorGc` calls back
- * after V8's next full GC (a seam for the test). KFLEET_CHURN_COMPACT=0 leaves
- * `--optimize-for-size` out (V8's compaction under churn too, to compare).
+ * Check the current store's change rate once a second and fix or free the heap growth factor
+ * (the timer does not keep the process alive). Returns a stop function. `afterMajorGc` calls
+ * back after V8's next full GC (a seam for the test).
  */
-export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlags: (flags: string) => void = setFlagsFromString, afterMajorGc: (then: () => void) => void = onNextMajorGc, env: NodeJS.ProcessEnv = process.env): () => void {
-  const compact = env.KFLEET_CHURN_COMPACT !== '0';
-  const churnFlags = compact ? CHURN_FLAGS : CHURN_FLAGS.slice(0, 1);
-  const quietFlags = compact ? QUIET_FLAGS : QUIET_FLAGS.slice(0, 1);
+export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlags: (flags: string) => void = setFlagsFromString, afterMajorGc: (then: () => void) => void = onNextMajorGc): () => void {
   let fixed = false;
   let busy = 0;
   let quiet = 0;
@@ -83,7 +66,7 @@ export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlag
       if (busy >= BUSY_SECONDS) {
         fixed = true;
         quiet = 0;
-        for (const f of churnFlags) setFlags(f);
+        setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
         markNow(setFlags, afterMajorGc);
       }
     } else {
@@ -91,7 +74,7 @@ export function steerHeapGrowth(current: () => ClusterStore | undefined, setFlag
       if (quiet >= QUIET_SECONDS) {
         fixed = false;
         busy = 0;
-        for (const f of quietFlags) setFlags(f);
+        setFlags('--heap-growing-percent=0');
       }
     }
   }, 1000);

@@ -6,17 +6,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEveryMajorGc, allocateYoung, BUSY_SECONDS, CHURN_FLAGS, collectSoon, HEAP_GROWING_PERCENT, QUIET_FLAGS, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
+import { afterEveryMajorGc, allocateYoung, BUSY_SECONDS, collectSoon, HEAP_GROWING_PERCENT, QUIET_SECONDS, steerHeapGrowth } from '../../src/app/heapGrowth.js';
 import type { ClusterStore, SyncPhase } from '../../src/store/clusterStore.js';
 
 test("this Node's V8 has --heap-growing-percent", () => {
   const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
   assert.match(out, /--heap-growing-percent \(specifies heap growing factor/);
-});
-
-test("this Node's V8 has --optimize-for-size", () => {
-  const out = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
-  assert.match(out, /--optimize-for-size \(Enables optimizations which favor memory size over execution speed\)/);
 });
 
 test("this Node's V8 has --incremental-marking-soft-trigger", () => {
@@ -62,21 +57,21 @@ test('fixed after a few busy seconds of a synced store, freed after a quiet spel
     run(BUSY_SECONDS - 1, 2000);
     assert.deepEqual(flags, [], 'not for bursts shorter than BUSY_SECONDS');
     run(BUSY_SECONDS, 2000);
-    const fixing = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--optimize-for-size', '--incremental-marking-soft-trigger=1'];
-    assert.deepEqual(flags, fixing, 'fixed, compacting for size, and a full GC asked for at once to set the limit with it');
+    const fixing = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--incremental-marking-soft-trigger=1'];
+    assert.deepEqual(flags, fixing, 'fixed, and a full GC asked for at once to set the limit with it');
     run(2, 2000);
-    assert.equal(flags.length, 3, 'the trigger stays until the full GC has come');
+    assert.equal(flags.length, 2, 'the trigger stays until the full GC has come');
     assert.equal(afterMajorGc.length, 1);
     afterMajorGc[0]();
-    assert.deepEqual(flags.slice(3), ['--incremental-marking-soft-trigger=0'], "then V8's own trigger is back");
+    assert.deepEqual(flags.slice(2), ['--incremental-marking-soft-trigger=0'], "then V8's own trigger is back");
     run(QUIET_SECONDS - 1, 5);
     run(1, 500);
     run(QUIET_SECONDS - 1, 5);
-    assert.equal(flags.length, 4, 'a busy second in the quiet spell starts it again');
+    assert.equal(flags.length, 3, 'a busy second in the quiet spell starts it again');
     run(1, 5);
-    assert.deepEqual(flags.slice(4), ['--heap-growing-percent=0', '--no-optimize-for-size'], "V8's own factor and compaction back");
+    assert.deepEqual(flags.slice(3), ['--heap-growing-percent=0']);
     run(BUSY_SECONDS, 2000);
-    assert.deepEqual(flags.slice(6), fixing, 'fixed again when the churn comes back');
+    assert.deepEqual(flags.slice(4), fixing, 'fixed again when the churn comes back');
   } finally {
     mock.timers.reset();
   }
@@ -101,25 +96,7 @@ test('a context switch does not count the new store’s changes against the old 
     assert.deepEqual(flags, []);
     // …one more is.
     mock.timers.tick(1000);
-    assert.deepEqual(flags, [...CHURN_FLAGS, '--incremental-marking-soft-trigger=1']);
-  } finally {
-    mock.timers.reset();
-  }
-});
-
-test('KFLEET_CHURN_COMPACT=0: the growth fixed under churn without --optimize-for-size (to compare)', () => {
-  mock.timers.enable({ apis: ['setInterval'] });
-  try {
-    const flags: string[] = [];
-    const store = fakeStore('synced');
-    steerHeapGrowth(() => store as unknown as ClusterStore, (f) => flags.push(f), (then) => then(), { KFLEET_CHURN_COMPACT: '0' });
-    for (let i = 0; i <= BUSY_SECONDS; i++) {
-      store.version += 2000;
-      mock.timers.tick(1000);
-    }
-    assert.deepEqual(flags, [CHURN_FLAGS[0], '--incremental-marking-soft-trigger=1', '--incremental-marking-soft-trigger=0']);
-    mock.timers.tick(1000 * (QUIET_SECONDS + 1));
-    assert.deepEqual(flags.slice(3), [QUIET_FLAGS[0]]);
+    assert.deepEqual(flags, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--incremental-marking-soft-trigger=1']);
   } finally {
     mock.timers.reset();
   }
