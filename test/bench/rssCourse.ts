@@ -5,11 +5,14 @@
 
 export type Sample = { t: number; mb: number };
 
-/** The highest sample in each quarter of the churn (by time from its start). */
-export function highestPerQuarter(samples: Sample[]): number[] {
+/** The highest sample in each quarter of the churn (by time from its start); undefined for a quarter without one. */
+export function highestPerQuarter(samples: Sample[]): (number | undefined)[] {
   if (!samples.length) return [];
   const end = samples[samples.length - 1]!.t;
-  return [0, 1, 2, 3].map((q) => Math.max(...samples.filter((x) => x.t >= (q * end) / 4 && x.t <= ((q + 1) * end) / 4).map((x) => x.mb)));
+  return [0, 1, 2, 3].map((q) => {
+    const inQuarter = samples.filter((x) => x.t >= (q * end) / 4 && x.t <= ((q + 1) * end) / 4);
+    return inQuarter.length ? Math.max(...inQuarter.map((x) => x.mb)) : undefined;
+  });
 }
 
 /** The least-squares slope of the samples in the churn's second half, in MB a minute. */

@@ -423,7 +423,7 @@ function table(results: Record<string, any>[]): string {
     ['churn: RSS start → end MB (growth)', (r) => `${r.kfleet.churn.rssStartMB} → ${r.kfleet.churn.rssEndMB} (${r.kfleet.churn.rssGrowthMB})`],
     ['churn: RSS at 0/25/50/75/100 % of the churn, MB', (r) => atQuarters(r.kfleet.churn.rssSamples)],
     ['churn: heap after V8\'s full GCs at 0/25/50/75/100 %, MB', (r) => atQuarters(r.kfleet.churn.heapAfterFullGcs)],
-    ['churn: highest RSS in each quarter of the churn, MB', (r) => (r.kfleet.churn.rssSamples ? highestPerQuarter(r.kfleet.churn.rssSamples).join(' / ') : '-')],
+    ['churn: highest RSS in each quarter of the churn, MB', (r) => highestPerQuarter(r.kfleet.churn.rssSamples ?? []).map((mb) => mb ?? '-').join(' / ') || '-'],
     ['churn: RSS trend over the churn\'s second half, MB/min', (r) => r1(r.kfleet.churn.rssSamples && trendSecondHalfMBPerMin(r.kfleet.churn.rssSamples)) ?? '-'],
     ['peak RSS before the churn (load, idle, keys), MB', (r) => `${r.kfleet.peakRssBeforeChurnMB ?? '-'}`],
     ['churn: peak RSS MB; live heap after full GC start → end MB', (r) => `${r.kfleet.churn.peakRssMB}${r.kfleet.churn.peakRssSince === 'kfleet start' ? ' (since kfleet start)' : ''}; ${r.kfleet.churn.liveHeapStartMB ?? '-'} → ${r.kfleet.churn.liveHeapEndMB ?? '-'}`],

@@ -7,7 +7,9 @@ test('the highest sample of each quarter, a sample on a boundary in both', () =>
   const s = [0, 10, 20, 30, 40, 50, 60, 70, 80].map((t, i) => ({ t, mb: [400, 450, 430, 470, 460, 455, 480, 440, 465][i]! }));
   // quarters of 80 s: [0,20] [20,40] [40,60] [60,80]
   assert.deepEqual(highestPerQuarter(s), [450, 470, 480, 480]);
-  assert.deepEqual(highestPerQuarter([]), []);
+  assert.deepEqual(highestPerQuarter([]), [], 'no churn, no samples');
+  // samples at 0, 4 and 12 s: the quarter [3,6] has one, [6,9] none
+  assert.deepEqual(highestPerQuarter([{ t: 0, mb: 1 }, { t: 4, mb: 2 }, { t: 12, mb: 3 }]), [1, 2, undefined, 3]);
 });
 
 test('the trend over the second half, MB a minute', () => {
